@@ -1,0 +1,388 @@
+"""Demo newsroom content: a realistic, deterministic sample and a fast synthetic generator."""
+
+import io
+import random
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from .models import (
+    Article,
+    Funder,
+    FundingProject,
+    Person,
+    Photo,
+    Programme,
+    Region,
+    RelatedArticle,
+    SiteSettings,
+    TaggedRegion,
+    TaggedTopic,
+    Topic,
+)
+
+DEMO_USERNAME = "editor"
+DEMO_PASSWORD = "kazcms-demo-editor"  # noqa: S105 (demo only; refused when DEBUG is off)
+
+
+def make_image_bytes(seed, size=(1200, 800), fmt="JPEG"):
+    """A deterministic, photo-like picture (sky, hills, a sun) drawn with Pillow."""
+    rng = random.Random(seed)
+    width, height = size
+    image = Image.new("RGB", size)
+    draw = ImageDraw.Draw(image)
+    top = (rng.randint(60, 140), rng.randint(100, 170), rng.randint(170, 230))
+    bottom = (rng.randint(200, 250), rng.randint(170, 220), rng.randint(120, 180))
+    for y in range(height):
+        t = y / height
+        draw.line(
+            [(0, y), (width, y)],
+            fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)),
+        )
+    for layer in range(3):
+        base = int(height * (0.55 + 0.12 * layer))
+        shade = (40 + layer * 30, 70 + layer * 25, 50 + layer * 10)
+        points = [(0, height)]
+        for x in range(0, width + 80, 80):
+            points.append((x, base - rng.randint(0, height // 6)))
+        points.append((width, height))
+        draw.polygon(points, fill=shade)
+    cx, cy, r = rng.randint(100, width - 100), rng.randint(60, height // 3), rng.randint(30, 70)
+    draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=(255, 236, 180))
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, quality=82)
+    return buffer.getvalue()
+
+
+def _photo(key, caption, alt, credit_person=None, credit_text=""):
+    photo = Photo.objects.filter(original_filename=f"{key}.jpg").first()
+    if photo:
+        return photo
+    photo = Photo(
+        caption=caption, alt_text=alt, credit_person=credit_person, credit_text=credit_text
+    )
+    photo.original_filename = f"{key}.jpg"
+    photo.image.save(f"{key}.jpg", ContentFile(make_image_bytes(key)), save=False)
+    photo.save()
+    return photo
+
+
+def _piece(model, slug, **fields):
+    tags = {name: fields.pop(name, []) for name in ("regions", "topics")}
+    many = {name: fields.pop(name, []) for name in ("authors", "projects")}
+    segments = fields.pop("segments", [])
+    piece, created = model.objects.get_or_create(slug=slug, defaults=fields)
+    if created:
+        for name, values in {**tags, **many}.items():
+            getattr(piece, name).set(values)
+        for position, segment in enumerate(segments, start=1):
+            piece.segments.create(position=position, **segment)
+    return piece
+
+
+def _p(*paragraphs):
+    return "".join(f"<p>{text}</p>" for text in paragraphs)
+
+
+@transaction.atomic
+def load_demo_newsroom():
+    """Create (or find) the demo newsroom; safe to run any number of times."""
+    from interviews.models import Interview  # the demo spans both apps
+
+    site = SiteSettings.load()
+    if not site.newsletter_url:
+        site.newsletter_url = "mailto:newsletter@example.org?subject=Frontline%20Updates"
+        site.donate_url = "mailto:support@example.org?subject=Donation"
+        site.save()
+
+    people = {}
+    for slug, name, role, bio in [
+        ("aigerim-sadykova", "Aigerim Sadykova", "Almaty correspondent",
+         "Reports on security and the courts from Almaty."),
+        ("timur-bekov", "Timur Bekov", "Editor, Central Asia desk",
+         "Edits the bureau's analysis and interview series."),
+        ("helen-carrow", "Helen Carrow", "Senior analyst for Eurasia at Meridian Risk",
+         "Writes on political risk in the former Soviet Union."),
+        ("nurlan-ospanov", "Nurlan Ospanov", "Photographer", "Freelance photographer in Almaty."),
+        ("dana-zhaksylyk", "Dana Zhaksylyk", "Photographer", "Documentary photographer, Shymkent."),
+    ]:  # fmt: skip
+        people[slug], _ = Person.objects.get_or_create(
+            slug=slug, defaults={"name": name, "role": role, "bio": bio}
+        )
+
+    programme, _ = Programme.objects.get_or_create(
+        slug="central-asia-bureau",
+        defaults={
+            "name": "Central Asian Bureau for Analytical Reporting",
+            "description": "Analysis and interviews by journalists and experts across "
+            "Central Asia.",
+        },
+    )
+    norway, _ = Funder.objects.get_or_create(
+        slug="norway-mfa", defaults={"name": "Norwegian Ministry of Foreign Affairs"}
+    )
+    eu, _ = Funder.objects.get_or_create(slug="eu", defaults={"name": "European Union"})
+    bridging, _ = FundingProject.objects.get_or_create(
+        slug="bridging-divides",
+        defaults={
+            "name": "Building Capacity, Bridging Divides in Central Asia",
+            "programme": programme,
+            "starts_on": date(2015, 1, 1),
+            "ends_on": date(2027, 12, 31),
+            "description": "Training and publishing support for local reporters and analysts.",
+        },
+    )
+    bridging.funders.add(norway)
+    voices, _ = FundingProject.objects.get_or_create(
+        slug="regional-voices",
+        defaults={
+            "name": "Regional Voices",
+            "programme": programme,
+            "starts_on": date(2024, 1, 1),
+            "description": "Cross-border reporting on water, land and migration.",
+        },
+    )
+    voices.funders.add(eu)
+
+    regions = {name: Region.objects.get_or_create(name=name)[0]
+               for name in ["Kazakhstan", "Kyrgyzstan", "Tajikistan", "Central Asia"]}  # fmt: skip
+    topics = {name: Topic.objects.get_or_create(name=name)[0]
+              for name in ["Security", "Extremism", "Politics", "Economy", "Land"]}  # fmt: skip
+
+    police = _photo(
+        "demo-police", "Police officers on patrol in central Almaty",
+        "Three police officers in dark uniforms walking along a tree-lined street",
+        credit_person=people["nurlan-ospanov"],
+    )  # fmt: skip
+    steppe = _photo(
+        "demo-steppe", "Farmland outside Shymkent",
+        "Wide fields under a pale sky with low hills on the horizon",
+        credit_person=people["dana-zhaksylyk"],
+    )  # fmt: skip
+    city = _photo(
+        "demo-city", "The Astana skyline at dusk", "Tall buildings lit against an evening sky",
+        credit_text="Newsroom archive",
+    )  # fmt: skip
+
+    base_time = timezone.make_aware(datetime(2026, 11, 20, 10, 0))
+    common = {"status": Article.Status.PUBLISHED, "programme": programme}
+    south = _piece(
+        Article, "southern-city-counts-cost-of-shooting",
+        title="Southern City Counts the Cost of a Shooting Spree",
+        standfirst="Residents ask why warnings about a local cell went unheeded.",
+        body=_p(
+            "Shops stayed shut for a second day as investigators worked through the streets "
+            "where the gunmen had moved from one target to the next.",
+            "Local officials promised a review of how the police had shared information "
+            "with the security services in the weeks before the attack.",
+        ),
+        kind=Article.Kind.NEWS, published_at=base_time - timedelta(days=6), lead_photo=steppe,
+        authors=[people["aigerim-sadykova"]], regions=[regions["Kazakhstan"]],
+        topics=[topics["Security"]], projects=[bridging], **common,
+    )  # fmt: skip
+    west = _piece(
+        Article, "religion-and-the-state-in-the-west",
+        title="Religion and the State in the Country's West",
+        standfirst="A generation that came of age after independence looks for new answers.",
+        body=_p(
+            "In the oil towns of the west, young men who cannot find work in the industry "
+            "are turning to informal prayer groups that meet outside official mosques.",
+            "Community leaders say heavy-handed policing risks pushing the groups further "
+            "underground, where nobody can talk to them.",
+        ),
+        kind=Article.Kind.ANALYSIS, published_at=base_time - timedelta(days=4), lead_photo=city,
+        authors=[people["timur-bekov"]], regions=[regions["Kazakhstan"]],
+        topics=[topics["Extremism"], topics["Politics"]], projects=[bridging], **common,
+    )  # fmt: skip
+    land = _piece(
+        Article, "land-reform-protests",
+        title="Why Land Reform Brought People onto the Streets",
+        standfirst="Plans to lease farmland to foreign investors touched a nerve.",
+        body=_p(
+            "The proposed changes to the land code were technical, but the idea that "
+            "farmland could pass to foreign hands became a rallying point across the country.",
+            "The government paused the reform and set up a commission to hear objections.",
+        ),
+        kind=Article.Kind.ANALYSIS, published_at=base_time - timedelta(days=2), lead_photo=steppe,
+        authors=[people["aigerim-sadykova"], people["timur-bekov"]],
+        regions=[regions["Kazakhstan"], regions["Central Asia"]],
+        topics=[topics["Land"], topics["Economy"]], projects=[bridging, voices], **common,
+    )  # fmt: skip
+    _piece(
+        Article, "water-sharing-on-the-syr-darya",
+        title="Water Sharing on the Syr Darya Tests Neighbours",
+        standfirst="Upstream dams and downstream farms need a deal before the summer.",
+        body=_p(
+            "Every spring the same negotiation returns: how much water the upstream "
+            "reservoirs release, and when.",
+            "Farmers downstream say a late release can cost them a whole season.",
+        ),
+        kind=Article.Kind.COMMENT, published_at=base_time - timedelta(days=1), lead_photo=steppe,
+        authors=[people["timur-bekov"]],
+        regions=[regions["Kyrgyzstan"], regions["Tajikistan"], regions["Central Asia"]],
+        topics=[topics["Economy"]], projects=[voices], **common,
+    )  # fmt: skip
+    interview = _piece(
+        Interview, "after-the-shootings-what-next",
+        title="After the Shootings, What Next for Security Policy?",
+        standfirst="The authorities should deal with concrete threats rather than chase "
+        "stories of foreign plots, an analyst argues.",
+        body=_p(
+            "Two deadly attacks within weeks have left the country asking how well its "
+            "police and security services can deal with armed extremists.",
+            "Officials linked the gunman in the most recent attack to radical preachers he "
+            "met while serving a prison sentence.",
+            "Helen Carrow, who follows security and politics in the region for a risk "
+            "consultancy, spoke to us about what a proportionate response would look like.",
+        ),
+        published_at=base_time, lead_photo=police, is_featured=True,
+        authors=[people["timur-bekov"]], interviewee=people["helen-carrow"],
+        interviewee_role="senior analyst for Eurasia at Meridian Risk",
+        regions=[regions["Kazakhstan"], regions["Central Asia"]],
+        topics=[topics["Security"], topics["Extremism"]], projects=[bridging],
+        segments=[
+            {"asker_label": "KazCMS", "answerer_label": "Carrow",
+             "question": "Were the police and security services ready for attacks like these?",
+             "answer": _p(
+                 "It is too early to blame the police. Cities with far larger budgets have "
+                 "struggled to stop attacks of this kind. Here, at least, the suspect was "
+                 "caught within hours.")},
+            {"question": "Officials say both attacks came from the same radical current. "
+                         "Is that credible?",
+             "answer": _p(
+                 "So far I have seen nothing that points to a different kind of group. "
+                 "A loose network of like-minded people is the most likely explanation.",
+                 "Only a small part of that network is prepared to use violence, but the "
+                 "spread to the largest city is a real worry.")},
+            {"question": "Is extremism a long-term threat?",
+             "answer": _p(
+                 "It is hard to measure. The movement here is more scattered than in "
+                 "neighbouring countries, where villages are closer together and groups "
+                 "organise more easily.",
+                 "What is new is the link to fighters abroad, and we do not yet know whether "
+                 "that link is about support or only inspiration.")},
+            {"question": "Could politics be behind the unrest?",
+             "answer": _p(
+                 "I do not think so. The protests and the attacks have nothing to do with "
+                 "each other, and neither looks like the product of a power struggle.",
+                 "The danger is a response so heavy that it turns ordinary people against "
+                 "the state at a time of economic strain.")},
+        ],
+        **common,
+    )  # fmt: skip
+    for position, target in enumerate([south, west, land], start=1):
+        RelatedArticle.objects.get_or_create(
+            from_article=interview, to_article=target, defaults={"position": position}
+        )
+    return interview
+
+
+def ensure_demo_editor():
+    """The demo editor account, only in a DEBUG (local) configuration; returns (user, created)."""
+    from django.contrib.auth import get_user_model
+
+    if not settings.DEBUG:
+        return None, False
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(
+        username=DEMO_USERNAME, defaults={"is_staff": True, "is_superuser": True}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user, created
+
+
+WORDS = [
+    "region",
+    "government",
+    "border",
+    "water",
+    "energy",
+    "election",
+    "court",
+    "reform",
+    "village",
+    "market",
+    "migrant",
+    "school",
+    "journalist",
+    "police",
+    "budget",
+    "harvest",
+    "mountain",
+    "river",
+    "trade",
+    "law",
+    "city",
+    "farmer",
+    "ministry",
+    "protest",
+    "bank",
+    "teacher",
+    "hospital",
+    "road",
+    "railway",
+    "pension",
+    "language",
+]
+
+
+def generate_synthetic(count, batch_size=2000, seed=42, progress=None):
+    """Bulk-insert ``count`` published synthetic articles with tags and authors."""
+    rng = random.Random(seed)
+    start = Article.objects.filter(slug__startswith="synthetic-").count()
+    people = list(Person.objects.values_list("pk", flat=True)) or [
+        Person.objects.create(name="Synthetic Author").pk
+    ]
+    regions = list(Region.objects.values_list("pk", flat=True)) or [
+        Region.objects.create(name="Synthetic Region").pk
+    ]
+    topics = list(Topic.objects.values_list("pk", flat=True)) or [
+        Topic.objects.create(name="Synthetic Topic").pk
+    ]
+    programmes = list(Programme.objects.values_list("pk", flat=True)) or [None]
+    kinds = [k for k in Article.Kind.values if k != Article.Kind.INTERVIEW]
+    now = timezone.now()
+    author_link = Article.authors.through
+    done = 0
+    while done < count:
+        size = min(batch_size, count - done)
+        rows = []
+        for i in range(start + done, start + done + size):
+            words = [rng.choice(WORDS) for _ in range(8)]
+            body = "".join(
+                "<p>" + " ".join(rng.choice(WORDS) for _ in range(60)).capitalize() + ".</p>"
+                for _ in range(5)
+            )
+            rows.append(
+                Article(
+                    title=" ".join(words[:6]).capitalize() + f" {i}",
+                    slug=f"synthetic-{i:07d}",
+                    standfirst=" ".join(words).capitalize() + ".",
+                    body=body,
+                    kind=rng.choice(kinds),
+                    status=Article.Status.PUBLISHED,
+                    published_at=now - timedelta(minutes=i + 60),
+                    programme_id=rng.choice(programmes),
+                )
+            )
+        with transaction.atomic():
+            created = Article.objects.bulk_create(rows)
+            author_link.objects.bulk_create(
+                author_link(article_id=a.pk, person_id=rng.choice(people)) for a in created
+            )
+            TaggedRegion.objects.bulk_create(
+                TaggedRegion(content_object_id=a.pk, tag_id=rng.choice(regions)) for a in created
+            )
+            TaggedTopic.objects.bulk_create(
+                TaggedTopic(content_object_id=a.pk, tag_id=rng.choice(topics)) for a in created
+            )
+        done += size
+        if progress:
+            progress(done, count)
+    return done

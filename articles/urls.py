@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("articles/", views.article_list, name="list"),
+    path("articles/<str:slug>/", views.detail, name="detail"),
+    path("regions/<str:slug>/", views.region, name="region"),
+    path("topics/<str:slug>/", views.topic, name="topic"),
+    path("programmes/<str:slug>/", views.programme, name="programme"),
+    path("projects/<str:slug>/", views.project, name="project"),
+    path("funders/<str:slug>/", views.funder, name="funder"),
+    path("people/<str:slug>/", views.person, name="person"),
+]

@@ -1,0 +1,92 @@
+from django.shortcuts import get_object_or_404, redirect, render
+
+from .models import Article, Funder, FundingProject, Person, Programme, Region, Topic
+from .pagination import paginate
+
+LATEST_ON_HOME = 10
+
+
+def home(request):
+    pieces = Article.objects.published().for_listing()
+    lead = pieces.filter(is_featured=True).first() or pieces.first()
+    latest = pieces.exclude(pk=lead.pk)[:LATEST_ON_HOME] if lead else []
+    sections = pieces.latest_per_programme() if lead else []
+    return render(
+        request,
+        "articles/home.html",
+        {"lead": lead, "latest": latest, "sections": sections},
+    )
+
+
+def article_list(request):
+    page = paginate(request, Article.objects.published().for_listing())
+    return render(
+        request,
+        "articles/listing.html",
+        {"page": page, "heading": "Latest", "description": "All our latest pieces."},
+    )
+
+
+def detail(request, slug):
+    article = get_object_or_404(Article.objects.published().for_detail(), slug=slug)
+    if article.piece_type != Article._meta.label_lower:
+        # A more specific piece (e.g. an interview) lives at its own address.
+        return redirect(article, permanent=True)
+    return render(request, "articles/article_detail.html", {"article": article})
+
+
+def _listing(request, obj, pieces, kind_label, template="articles/listing.html", **extra):
+    page = paginate(request, pieces.for_listing())
+    context = {
+        "object": obj,
+        "page": page,
+        "heading": str(obj),
+        "kind_label": kind_label,
+        "description": getattr(obj, "description", "") or f"{kind_label}: {obj}",
+        **extra,
+    }
+    return render(request, template, context)
+
+
+def region(request, slug):
+    obj = get_object_or_404(Region, slug=slug)
+    return _listing(request, obj, Article.objects.published().filter(regions=obj), "Region")
+
+
+def topic(request, slug):
+    obj = get_object_or_404(Topic, slug=slug)
+    return _listing(request, obj, Article.objects.published().filter(topics=obj), "Topic")
+
+
+def programme(request, slug):
+    obj = get_object_or_404(Programme, slug=slug)
+    return _listing(request, obj, Article.objects.published().filter(programme=obj), "Programme")
+
+
+def project(request, slug):
+    obj = get_object_or_404(FundingProject.objects.prefetch_related("funders"), slug=slug)
+    return _listing(
+        request,
+        obj,
+        Article.objects.published().filter(projects=obj),
+        "Funding project",
+        template="articles/project.html",
+    )
+
+
+def funder(request, slug):
+    obj = get_object_or_404(Funder.objects.prefetch_related("projects"), slug=slug)
+    return _listing(
+        request, obj, Article.objects.published().filter(projects__funders=obj).distinct(), "Funder"
+    )
+
+
+def person(request, slug):
+    obj = get_object_or_404(Person, slug=slug)
+    return _listing(
+        request,
+        obj,
+        Article.objects.published().filter(authors=obj),
+        "Author",
+        template="articles/person.html",
+    )

@@ -1,0 +1,85 @@
+"""Interviews: an article whose main part is an ordered list of question/answer segments.
+
+Multi-table inheritance keeps one table of pieces for listings and search, while the
+interview's own fields and segments live here. ``interviews`` builds on ``articles``;
+``articles`` never imports this module.
+"""
+
+from django.db import models
+from django.db.models import Prefetch
+
+from articles.models import Article, ArticleQuerySet, Person, sanitize_field
+from articles.richtext import RichTextField
+
+
+class InterviewQuerySet(ArticleQuerySet):
+    def for_detail(self):
+        """The article recipe plus the interviewee and the segments in order."""
+        return (
+            super()
+            .for_detail()
+            .select_related("interviewee")
+            .prefetch_related(Prefetch("segments", queryset=Segment.objects.order_by("position")))
+        )
+
+
+class Interview(Article):
+    interviewee = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="interviews"
+    )
+    interviewee_role = models.CharField(
+        "interviewee's role at the time",
+        max_length=300,
+        blank=True,
+        help_text="As it stood when the interview was given; empty uses the person's current role.",
+    )
+
+    objects = InterviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        get_latest_by = "published_at"
+
+    def save(self, *args, **kwargs):
+        self.kind = Article.Kind.INTERVIEW
+        super().save(*args, **kwargs)
+
+    @property
+    def interviewee_description(self):
+        if not self.interviewee_id:
+            return ""
+        return self.interviewee_role or self.interviewee.role
+
+
+class Segment(models.Model):
+    """One question and its answer, with optional speaker labels (“IWPR:”, “MacLeod:”)."""
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="segments")
+    position = models.PositiveSmallIntegerField(default=0)
+    question = models.TextField()
+    answer = RichTextField()
+    asker_label = models.CharField(
+        "asked by (label)", max_length=60, blank=True, help_text="E.g. “IWPR”. Optional."
+    )
+    answerer_label = models.CharField(
+        "answered by (label)", max_length=60, blank=True, help_text="E.g. “MacLeod”. Optional."
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            # Deferred so editors can swap two positions in one save (PostgreSQL);
+            # the admin formset also refuses duplicates before saving on any database.
+            models.UniqueConstraint(
+                fields=["interview", "position"],
+                name="unique_segment_position",
+                deferrable=models.Deferrable.DEFERRED,
+            )
+        ]
+
+    def __str__(self):
+        return self.question[:80]
+
+    def save(self, *args, **kwargs):
+        self.answer = sanitize_field(self, "answer")
+        super().save(*args, **kwargs)
