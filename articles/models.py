@@ -350,6 +350,26 @@ class Article(models.Model):
         app_label = self.piece_type.split(".", 1)[0]
         return reverse(f"{app_label}:detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        if self.status == self.Status.PUBLISHED:
+            problems = self.publishing_problems()
+            if problems:
+                raise ValidationError(
+                    ["This piece cannot be published yet:", *problems], code="not_ready"
+                )
+
+    def publishing_problems(self):
+        """What a published piece still lacks, in words an editor can act on."""
+        problems = []
+        if not self.title.strip():
+            problems.append("Give it a title.")
+        photo = self.lead_photo if self.lead_photo_id else None
+        if photo is not None and not photo.alt_text.strip():
+            problems.append(
+                f"The lead photo “{photo}” has no alt text: add it in the photo library."
+            )
+        return problems
+
     @property
     def is_public(self):
         return (

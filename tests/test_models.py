@@ -204,3 +204,12 @@ def test_segment_positions_are_ordered():
         interview.segments.create(position=position, question=f"Q{position}", answer="<p>A</p>")
     detail = Interview.objects.for_detail().get(pk=interview.pk)
     assert [s.question for s in detail.segments.all()] == ["Q1", "Q2", "Q3"]
+
+
+def test_publishing_refused_while_lead_photo_lacks_alt_text():
+    article = make_draft(lead_photo=make_photo(alt_text="", caption="Market day"))
+    article.status = Article.Status.PUBLISHED
+    with pytest.raises(ValidationError, match="“Market day” has no alt text"):
+        article.full_clean()
+    article.status = Article.Status.DRAFT
+    article.full_clean()  # drafts may lack it
