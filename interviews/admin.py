@@ -11,7 +11,8 @@ class SegmentFormSet(forms.BaseInlineFormSet):
     """Positions decide the order: each must be unique; 0 or empty appends at the end."""
 
     def clean(self):
-        super().clean()
+        # Before the generic unique check, so the editor reads which number clashes and
+        # several new segments left at 0 are appended rather than refused.
         forms_kept = [
             form
             for form in self.forms
@@ -32,6 +33,7 @@ class SegmentFormSet(forms.BaseInlineFormSet):
                 form.instance.position = next_position
                 form.cleaned_data["position"] = next_position
                 next_position += 1
+        super().clean()
 
 
 class SegmentInline(admin.StackedInline):
