@@ -52,4 +52,6 @@ def form_data(html, form_id=None):
     """The fields of the form (``form_id`` or the first) as a dict of name -> value or list."""
     parser = _FormParser(form_id)
     parser.feed(html)
-    return {k: (v[0] if len(v) == 1 else v) for k, v in parser.data.items() if "__prefix__" not in k}
+    return {
+        k: (v[0] if len(v) == 1 else v) for k, v in parser.data.items() if "__prefix__" not in k
+    }
