@@ -143,6 +143,22 @@ class FundingProject(SluggedModel):
         return text
 
 
+class PhotoQuerySet(models.QuerySet):
+    def in_public_use(self):
+        """Photos that lead at least one published piece: a draft's photo stays private."""
+        return self.filter(pk__in=Article.objects.published().values("lead_photo"))
+
+    def for_credits(self):
+        """Each photo with the published pieces that used it (``public_pieces``), one query."""
+        return self.select_related("credit_person").prefetch_related(
+            models.Prefetch(
+                "articles",
+                queryset=Article.objects.published().order_by("-published_at", "-pk"),
+                to_attr="public_pieces",
+            )
+        )
+
+
 class Photo(models.Model):
     """An image with caption, credit and alt text; reusable by many pieces.
 
@@ -224,6 +240,8 @@ class Photo(models.Model):
     renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     _stored_image_name = None  # the file name the database holds, to notice a new upload
+
+    objects = PhotoQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
