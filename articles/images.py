@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from PIL import Image, ImageOps, IptcImagePlugin
+from PIL import ExifTags, Image, ImageOps, IptcImagePlugin
 
 # Pillow format name -> the extension we store and the extensions an upload may carry.
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -223,10 +223,11 @@ def offered_credits(image):
 
 def without_metadata(image):
     """The image turned upright, keeping only what displaying it needs (colour profile)."""
-    upright = ImageOps.exif_transpose(image)
     keep = {key: image.info[key] for key in ("icc_profile", "transparency") if key in image.info}
-    if upright is image:
-        upright = image.copy()
+    if image.getexif().get(ExifTags.Base.Orientation, 1) in (0, 1):
+        image.info = keep  # already upright: no 24-megapixel copy
+        return image
+    upright = ImageOps.exif_transpose(image)
     upright.info = keep
     return upright
 
@@ -256,7 +257,8 @@ def clean_upload(file):
     if fmt == "JPEG":
         if upright.mode not in ("RGB", "L", "CMYK"):
             upright = upright.convert("RGB")
-        content = encode(upright, fmt, quality=ORIGINAL_JPEG_QUALITY, optimize=True)
+        # No Huffman optimisation: 5% larger, twice as fast on a 24-megapixel original.
+        content = encode(upright, fmt, quality=ORIGINAL_JPEG_QUALITY)
     elif fmt == "WEBP":
         content = encode(upright, fmt, quality=ORIGINAL_WEBP_QUALITY, method=4)
     else:
