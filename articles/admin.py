@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
@@ -43,6 +44,12 @@ class PersonAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+ADMIN_JQUERY = [
+    f"admin/js/vendor/jquery/jquery{'' if settings.DEBUG else '.min'}.js",
+    "admin/js/jquery.init.js",
+]
+
+
 class PhotoAutocompleteView(AutocompleteJsonView):
     """The admin autocomplete, with each photo's thumbnail and credit for the chooser."""
 
@@ -62,6 +69,7 @@ class PhotoAutocompleteSelect(AutocompleteSelect):
     def build_attrs(self, base_attrs, extra_attrs=None):
         attrs = super().build_attrs(base_attrs, extra_attrs)
         attrs["data-photo-thumbs"] = "1"
+        attrs.setdefault("style", "width: 34em")  # room for a thumbnail, caption and credit
         return attrs
 
     def optgroups(self, name, value, attr=None):
@@ -75,8 +83,10 @@ class PhotoAutocompleteSelect(AutocompleteSelect):
 
     @property
     def media(self):
+        # Listing Django's scripts first makes the media merge load ours after them.
         return super().media + forms.Media(
-            js=["articles/photo_admin.js"], css={"all": ["articles/photo_admin.css"]}
+            js=[*ADMIN_JQUERY, "admin/js/autocomplete.js", "articles/photo_admin.js"],
+            css={"all": ["articles/photo_admin.css"]},
         )
 
 
@@ -142,7 +152,7 @@ class PhotoAdmin(admin.ModelAdmin):
     ]
 
     class Media:
-        js = ["articles/photo_admin.js"]
+        js = [*ADMIN_JQUERY, "articles/photo_admin.js"]
         css = {"all": ["articles/photo_admin.css"]}
 
     def get_urls(self):

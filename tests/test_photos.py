@@ -23,6 +23,12 @@ pytestmark = pytest.mark.django_db
 ADD_URL = "admin:articles_photo_add"
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """The editor fixture hashes a password; the real hasher costs seconds per test here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def jpeg_with_metadata(size=(320, 200), orientation=None, artist="", copyright_="", iptc=None):
     """A JPEG carrying what must never reach readers: GPS, camera serial, owner, XMP, comment."""
     image = Image.new("RGB", size, (20, 40, 200))

@@ -103,7 +103,7 @@ def test_editing_a_caption_does_not_touch_the_files(monkeypatch):
 
 
 def test_social_image_for_og_image():
-    social = renditions.social_image(photo_of(size=(3000, 2000)))
+    social = renditions.social_image(photo_of(size=(2000, 1200)))
     assert (social.width, social.height, social.mime_type) == (1200, 630, "image/jpeg")
     assert social.url.endswith("-social-1200.jpg")
     assert renditions.social_image(None) is None

@@ -13,10 +13,11 @@
         if (thumb) {
             $row.append($('<img alt="" width="48" height="48">').attr('src', thumb));
         }
-        $row.append($('<span></span>').text(data.text));
+        const $text = $('<span class="photo-choice-text"></span>').text(data.text);
         if (data.credit) {
-            $row.append($('<small></small>').text(' (Photo: ' + data.credit + ')'));
+            $text.append($('<small></small>').text('Photo: ' + data.credit));
         }
+        $row.append($text);
         return $row;
     }
 
