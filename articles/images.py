@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from PIL import ExifTags, Image, ImageOps, IptcImagePlugin
+from PIL import ExifTags, Image, ImageOps, IptcImagePlugin, JpegImagePlugin
 
 # Pillow format name -> the extension we store and the extensions an upload may carry.
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -253,12 +253,21 @@ def clean_upload(file):
         fmt = source.format
         credit, copyright_ = offered_credits(source)
         source.load()
+        jpeg_options = {}
+        if fmt == "JPEG":
+            # The camera's own quantisation tables and subsampling: no bigger, no blurrier.
+            jpeg_options = {
+                "qtables": source.quantization,
+                "subsampling": JpegImagePlugin.get_sampling(source),
+            }
         upright = without_metadata(source)
     if fmt == "JPEG":
         if upright.mode not in ("RGB", "L", "CMYK"):
             upright = upright.convert("RGB")
+        if not jpeg_options.get("qtables") or jpeg_options.get("subsampling", -1) == -1:
+            jpeg_options = {"quality": ORIGINAL_JPEG_QUALITY}
         # No Huffman optimisation: 5% larger, twice as fast on a 24-megapixel original.
-        content = encode(upright, fmt, quality=ORIGINAL_JPEG_QUALITY)
+        content = encode(upright, fmt, **jpeg_options)
     elif fmt == "WEBP":
         content = encode(upright, fmt, quality=ORIGINAL_WEBP_QUALITY, method=4)
     else:
