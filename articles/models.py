@@ -143,6 +143,9 @@ class FundingProject(SluggedModel):
         return text
 
 
+DEFERRED_IMAGE = object()  # Photo loaded without its image column
+
+
 class PhotoQuerySet(models.QuerySet):
     def in_public_use(self):
         """Photos that lead at least one published piece: a draft's photo stays private."""
@@ -251,15 +254,20 @@ class Photo(models.Model):
         return self.caption or self.alt_text or f"Photo {self.pk}"
 
     def save(self, *args, **kwargs):
-        written, stale = [], []
+        written, stale, changed = [], [], set()
         try:
             upright = None
             if self._has_new_file():
                 upright = self._store_clean_original()
                 written.append(self.image.name)
+                changed |= {"image", "width", "height", "original_filename"}
+                changed |= {"credit_text", "copyright_holder"}
             if upright is not None or not renditions.is_current(self):
                 stale += renditions.refresh(self, image=upright)
                 written += renditions.file_names(self)
+                changed.add("renditions")
+            if kwargs.get("update_fields") is not None and changed:
+                kwargs["update_fields"] = {*kwargs["update_fields"], *changed}
             super().save(*args, **kwargs)
         except BaseException:
             renditions.delete_files(self.image.storage, written)
@@ -282,12 +290,19 @@ class Photo(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        stored = instance.__dict__.get("image")
-        instance._stored_image_name = getattr(stored, "name", stored)
+        if "image" in field_names:
+            stored = instance.__dict__.get("image")
+            instance._stored_image_name = getattr(stored, "name", stored)
+        else:  # deferred: only an assigned, unsaved file counts as new
+            instance._stored_image_name = DEFERRED_IMAGE
         return instance
 
     def _has_new_file(self):
+        if self._stored_image_name is DEFERRED_IMAGE and "image" not in self.__dict__:
+            return False
         name = getattr(self.image, "name", "") or ""
+        if self._stored_image_name is DEFERRED_IMAGE:
+            return bool(name) and not self.image._committed
         return bool(name) and (not self.image._committed or name != self._stored_image_name)
 
     def _store_clean_original(self):

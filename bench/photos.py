@@ -192,7 +192,8 @@ def main():
     print(
         f"  seconds per photo: mean {statistics.mean(timings):.2f}, "
         f"median {statistics.median(timings):.2f}, max {max(timings):.2f} "
-        f"(total {total:.1f}s, {os.cpu_count()} CPUs)"
+        f"(total {total:.1f}s, {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f} at the end)"
     )
     print(f"  peak RSS: {rss_mb():.0f} MB (before the batch: {baseline:.0f} MB)")
     per_photo = Photo.objects.first()

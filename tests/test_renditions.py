@@ -197,3 +197,22 @@ def test_pages_never_touch_the_storage(client, monkeypatch):
         monkeypatch.setattr(FileSystemStorage, name, no_storage)
     for url in (article.get_absolute_url(), reverse("articles:list"), reverse("home")):
         assert client.get(url).status_code == 200
+
+
+def test_saving_a_partly_loaded_photo_keeps_its_files(monkeypatch):
+    photo = make_photo()
+    monkeypatch.setattr(renditions, "refresh", lambda *a, **k: pytest.fail("rebuilt"))
+    partial = Photo.objects.only("pk", "caption").get(pk=photo.pk)
+    partial.caption = "Edited"
+    partial.save(update_fields=["caption"])
+    photo.refresh_from_db()
+    assert photo.caption == "Edited" and renditions.is_current(photo)
+
+
+def test_update_fields_save_records_renditions_it_builds():
+    photo = make_photo()
+    Photo.objects.filter(pk=photo.pk).update(renditions={})
+    stale = Photo.objects.get(pk=photo.pk)
+    stale.caption = "Recaptioned"
+    stale.save(update_fields=["caption"])
+    assert renditions.is_current(Photo.objects.get(pk=photo.pk))
