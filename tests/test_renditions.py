@@ -216,3 +216,28 @@ def test_update_fields_save_records_renditions_it_builds():
     stale.caption = "Recaptioned"
     stale.save(update_fields=["caption"])
     assert renditions.is_current(Photo.objects.get(pk=photo.pk))
+
+
+@pytest.mark.parametrize(
+    ("mode", "fmt", "options"),
+    [
+        ("CMYK", "JPEG", {}),
+        ("L", "JPEG", {}),
+        ("P", "PNG", {"transparency": 0}),
+        ("I;16", "PNG", {}),
+        ("LA", "PNG", {}),
+        ("1", "PNG", {}),
+        ("RGBA", "WEBP", {}),
+    ],
+)
+def test_every_colour_mode_gets_every_group(mode, fmt, options):
+    buffer = io.BytesIO()
+    Image.new(mode, (500, 300)).save(buffer, fmt, **options)
+    ext = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[fmt]
+    photo = Photo(caption="c", alt_text="a", credit_text="x")
+    photo.image = SimpleUploadedFile(f"x.{ext}", buffer.getvalue())
+    photo.save()
+    built = {(f["group"], f["format"]) for f in photo.renditions["files"]}
+    assert built == {(g, f) for g in ("full", "card", "thumb") for f in ("WEBP", "JPEG")} | {
+        ("social", "JPEG")
+    }
