@@ -110,6 +110,7 @@ class PhotoAdmin(admin.ModelAdmin):
         "copyright_holder",
         "original_filename",
     ]
+    search_help_text = "Search captions, alt text, credits, copyright holders and file names."
     autocomplete_fields = ["credit_person"]
     list_select_related = ["credit_person"]
     list_per_page = 50
