@@ -115,7 +115,7 @@ def _plan(photo, image_size):
 
 def _open_original(photo):
     """The stored original, decoded no larger than the biggest rendition needs."""
-    with photo.image.open("rb") as file, Image.open(file) as image:
+    with photo.image.open("rb") as file, Image.open(file, formats=["JPEG", "PNG", "WEBP"]) as image:
         if image.format == "JPEG":  # DCT scaling: decode big JPEGs at 1/2, 1/4 or 1/8
             image.draft("RGB", (LARGEST_WIDTH, round(LARGEST_WIDTH * image.height / image.width)))
         image.load()
