@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from . import renditions
 from .models import (
     Article,
     Funder,
@@ -58,15 +59,22 @@ def make_image_bytes(seed, size=(1200, 800), fmt="JPEG"):
     return buffer.getvalue()
 
 
-def _photo(key, caption, alt, credit_person=None, credit_text=""):
+def _photo(key, caption, alt, credit_person=None, credit_text="", **fields):
     photo = Photo.objects.filter(original_filename=f"{key}.jpg").first()
     if photo:
+        if not renditions.is_current(photo):  # e.g. a database from before renditions
+            renditions.rebuild(photo)
         return photo
     photo = Photo(
-        caption=caption, alt_text=alt, credit_person=credit_person, credit_text=credit_text
+        caption=caption,
+        alt_text=alt,
+        credit_person=credit_person,
+        credit_text=credit_text,
+        **fields,
     )
     photo.original_filename = f"{key}.jpg"
-    photo.image.save(f"{key}.jpg", ContentFile(make_image_bytes(key)), save=False)
+    # Saving strips the metadata and builds the renditions, as for an editor's upload.
+    photo.image = ContentFile(make_image_bytes(key), name=f"{key}.jpg")
     photo.save()
     return photo
 
@@ -156,12 +164,14 @@ def load_demo_newsroom():
     police = _photo(
         "demo-police", "Police officers on patrol in central Almaty",
         "Three police officers in dark uniforms walking along a tree-lined street",
-        credit_person=people["nurlan-ospanov"],
+        credit_person=people["nurlan-ospanov"], copyright_holder="Nurlan Ospanov",
+        focal_x=35, focal_y=60,
     )  # fmt: skip
     steppe = _photo(
         "demo-steppe", "Farmland outside Shymkent",
         "Wide fields under a pale sky with low hills on the horizon",
-        credit_person=people["dana-zhaksylyk"],
+        credit_person=people["dana-zhaksylyk"], copyright_holder="Dana Zhaksylyk",
+        licence=Photo.Licence.CC_BY,
     )  # fmt: skip
     city = _photo(
         "demo-city", "The Astana skyline at dusk", "Tall buildings lit against an evening sky",
