@@ -149,8 +149,8 @@ def test_new_segments_without_position_go_to_the_end(editor_client):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("notes.jpg", b"this is not an image", "not a readable image"),
-        ("vector.svg", b'<svg xmlns="http://www.w3.org/2000/svg"></svg>', "not a readable image"),
+        ("notes.jpg", b"this is not an image", "Upload a JPEG, PNG or WebP photo"),
+        ("vector.svg", b'<svg xmlns="http://www.w3.org/2000/svg"></svg>', "SVG drawings are not"),
     ],
 )
 def test_photo_upload_refuses_non_images(editor_client, name, content, message):
@@ -162,7 +162,7 @@ def test_photo_upload_refuses_non_images(editor_client, name, content, message):
     response = editor_client.post(reverse("admin:articles_photo_add"), data)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Upload a valid image" in html or message in html
+    assert message in html
     assert "Kept caption" in html
     assert Photo.objects.count() == 0
 
@@ -175,7 +175,7 @@ def test_photo_upload_refuses_gif(editor_client):
 
     data["image"] = SimpleUploadedFile("a.gif", image_bytes(fmt="GIF"), content_type="image/gif")
     response = editor_client.post(reverse("admin:articles_photo_add"), data)
-    assert "Upload a JPEG, PNG or WebP photo; this file is GIF." in response.content.decode()
+    assert "Upload a JPEG, PNG or WebP photo" in response.content.decode()
     assert Photo.objects.count() == 0
 
 
@@ -225,9 +225,9 @@ def test_photo_in_use_cannot_be_deleted(editor_client):
     photo = make_photo()
     make_article(lead_photo=photo, title="Uses the photo")
     url = reverse("admin:articles_photo_delete", args=[photo.pk])
-    response = editor_client.post(url, {"post": "yes"})
+    response = editor_client.post(url, {"post": "yes"}, follow=True)
     assert Photo.objects.filter(pk=photo.pk).exists()
-    assert "Uses the photo" in response.content.decode()
+    assert "“Uses the photo”" in response.content.decode()
 
 
 def test_publication_time_is_entered_in_newsroom_time(editor_client, settings):
