@@ -17,6 +17,7 @@ from .models import (
     SiteSettings,
     Topic,
 )
+from .workflow_admin import CorrectionInline, WorkflowAdminMixin, WorkflowFormMixin
 
 
 def thumbnail(photo, size=80):
@@ -151,15 +152,19 @@ class RelatedArticleInline(admin.TabularInline):
     verbose_name_plural = "related pieces (shown in this order)"
 
 
-class PieceAdmin(admin.ModelAdmin):
+class PieceForm(WorkflowFormMixin, TagAutocompleteFormMixin):
+    """The piece form: tag autocompletes, plus the workflow's stale-edit and role checks."""
+
+
+class PieceAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     """What article and interview editing share: one form, the lead photo, tags, projects."""
 
-    form = TagAutocompleteFormMixin
+    form = PieceForm
     list_display = [
         "preview",
         "title",
         "kind",
-        "status",
+        "state",
         "published_at",
         "programme",
         "author_names",
@@ -180,7 +185,7 @@ class PieceAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["authors", "lead_photo", "programme", "projects"]
     readonly_fields = ["lead_photo_preview", "created_at", "updated_at"]
-    inlines = [RelatedArticleInline]
+    inlines = [RelatedArticleInline, CorrectionInline]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body"]}),
