@@ -105,7 +105,7 @@ def make_user(role=None, **overrides):
 
     n = next(_counter)
     user = User.objects.create_user(
-        **{"username": f"user{n}", "password": "pw-for-tests-1", "is_staff": True, **overrides}
+        **{"username": f"user{n}", "password": None, "is_staff": True, **overrides}
     )
     if role:
         user.groups.add(Group.objects.get(name=role))

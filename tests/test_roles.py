@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from articles import workflow
 from articles.models import Article, AuditEvent
 from interviews.models import Interview
 
@@ -122,6 +123,19 @@ class TestContributors:
         contributor_client.post(admin_url(piece), data)
         piece = reload(piece)
         assert piece.published_at is None and not piece.is_featured
+
+    def test_workflow_refuses_them_whatever_the_caller(self, contributor):
+        draft = own_draft(contributor)
+        published = make_article(created_by=contributor)
+        for change, piece in (
+            (workflow.publish, draft),
+            (workflow.back_to_draft, published),
+            (workflow.submit, own_draft(make_user("Contributors"))),
+        ):
+            with pytest.raises(workflow.WorkflowError):
+                change(piece, contributor)
+        assert reload(draft).status == DRAFT
+        assert reload(published).status == PUBLISHED
 
     def test_cannot_run_publish_or_unpublish_actions(self, contributor_client, contributor):
         draft = own_draft(contributor)

@@ -1,0 +1,114 @@
+"""No lost edits: a save made from a stale form is refused, with the editor's input kept."""
+
+import pytest
+from django.test import Client
+
+from articles import workflow
+from articles.models import Article
+from interviews.models import Interview
+
+from .factories import make_article, make_interview, make_photo, make_ready_draft, make_user
+from .workflow_helpers import admin_url, change_form
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_editors():
+    alice, bob = make_user("Editors", username="alice"), make_user("Editors", username="bob")
+    clients = Client(), Client()
+    clients[0].force_login(alice)
+    clients[1].force_login(bob)
+    return alice, bob, clients
+
+
+def reload(piece):
+    return type(piece).objects.get(pk=piece.pk)
+
+
+def test_second_save_is_refused_and_keeps_the_input(two_editors):
+    alice, bob, (alice_client, bob_client) = two_editors
+    piece = make_article(title="Original title", standfirst="Original standfirst")
+    piece.lead_photo = make_photo()
+    piece.save()
+    alice_form, bob_form = change_form(alice_client, piece), change_form(bob_client, piece)
+
+    alice_form["title"] = "Alice's title"
+    assert alice_client.post(admin_url(piece), alice_form).status_code == 302
+
+    bob_form["standfirst"] = "Bob's careful standfirst BOBTEXT"
+    response = bob_client.post(admin_url(piece), bob_form)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Your changes have NOT been saved" in html
+    assert "alice saved this piece" in html
+    # Bob's words are still in the form, and Alice's change is shown next to them.
+    form = response.context["adminform"].form
+    assert form["standfirst"].value() == "Bob's careful standfirst BOBTEXT"
+    changed = {row["label"]: row for row in form.conflict["changes"]}
+    assert changed["Title"]["stored"] == "Alice's title"
+    assert changed["Title"]["mine"] == "Original title"
+    assert "Alice&#x27;s title" in html
+    stored = reload(piece)
+    assert (stored.title, stored.standfirst) == ("Alice's title", "Original standfirst")
+
+    # After merging, Bob saves the re-shown form and it goes through.
+    from .formdata import form_data
+
+    merged = form_data(response, "article_form")
+    merged.update({"title": "Alice's title", "_save": "Save"})
+    assert bob_client.post(admin_url(piece), merged).status_code == 302
+    stored = reload(piece)
+    assert (stored.title, stored.standfirst) == (
+        "Alice's title",
+        "Bob's careful standfirst BOBTEXT",
+    )
+
+
+def test_stale_inline_segments_are_not_saved(two_editors):
+    alice, bob, (alice_client, bob_client) = two_editors
+    interview = make_interview(segments=2, lead_photo=make_photo())
+    alice_form, bob_form = change_form(alice_client, interview), change_form(bob_client, interview)
+    alice_form["segments-0-question"] = "Alice's question?"
+    assert alice_client.post(admin_url(interview), alice_form).status_code == 302
+    bob_form["segments-1-question"] = "Bob's question?"
+    bob_form["segments-0-DELETE"] = "on"
+    response = bob_client.post(admin_url(interview), bob_form)
+    assert response.status_code == 200
+    questions = list(
+        Interview.objects.get(pk=interview.pk).segments.values_list("question", flat=True)
+    )
+    assert questions == ["Alice's question?", "Question 2?"]
+    assert response.context["inline_admin_formsets"][0].formset.data["segments-1-question"] == (
+        "Bob's question?"
+    )
+
+
+def test_form_opened_before_an_action_is_refused(two_editors):
+    alice, bob, (alice_client, bob_client) = two_editors
+    piece = make_ready_draft(title="Before the action")
+    stale = change_form(bob_client, piece)
+    workflow.publish(piece, alice)
+    stale["title"] = "Bob's late edit"
+    stale["status"] = Article.Status.DRAFT  # what Bob's form still says
+    response = bob_client.post(admin_url(piece), stale)
+    assert response.status_code == 200
+    stored = reload(piece)
+    assert stored.status == Article.Status.PUBLISHED and stored.title == "Before the action"
+
+
+def test_a_post_without_the_edit_token_is_refused(two_editors):
+    _, _, (alice_client, _) = two_editors
+    piece = make_ready_draft(title="Tokenless")
+    data = change_form(alice_client, piece)
+    del data["edit_version"]
+    data["title"] = "Blind overwrite"
+    assert alice_client.post(admin_url(piece), data).status_code == 200
+    assert reload(piece).title == "Tokenless"
+
+
+def test_each_save_moves_the_version_on():
+    piece = make_article()
+    before = piece.version
+    piece.save(update_fields=["title"])
+    assert reload(piece).version == before + 1
