@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 
 from . import revisions, workflow
@@ -72,13 +73,10 @@ class WorkflowFormMixin(forms.ModelForm):
     def _refuse_stale(self, cleaned):
         # Lock the row until this save commits (the admin view runs in a transaction), so two
         # simultaneous saves of one version cannot both pass this check.
+        # (No select_related: PostgreSQL cannot lock the nullable side of an outer join.)
         current = (
-            type(self.instance)
-            ._default_manager.select_for_update()
-            .select_related("updated_by")
-            .filter(pk=self.instance.pk)
-            .first()
-        )
+            type(self.instance)._default_manager.select_for_update().filter(pk=self.instance.pk)
+        ).first()
         if current is None or cleaned.get("edit_version") == current.version:
             return
         self.conflict = {
@@ -140,10 +138,36 @@ class CorrectionInline(admin.TabularInline):
         return published and super().has_add_permission(request, obj)
 
 
+class StateFilter(admin.SimpleListFilter):
+    """Draft, in review, scheduled or published (live), as editors think of them."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", "Draft"),
+            ("review", "In review"),
+            ("scheduled", "Scheduled"),
+            ("live", "Published (live)"),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        published = Article.Status.PUBLISHED
+        return {
+            "draft": lambda: queryset.filter(status=Article.Status.DRAFT),
+            "review": lambda: queryset.filter(status=Article.Status.IN_REVIEW),
+            "scheduled": lambda: queryset.filter(status=published, published_at__gt=now),
+            "live": lambda: queryset.filter(status=published, published_at__lte=now),
+        }.get(self.value(), lambda: queryset)()
+
+
 class WorkflowAdminMixin:
     """Roles, actions, audit trail, revisions and preview for a piece admin."""
 
     change_form_template = "admin/articles/piece_change_form.html"
+    change_list_template = "admin/articles/piece_change_list.html"
     actions = ["submit_for_review", "publish_pieces", "back_to_draft"]
     workflow_readonly = ["state", "preview_link", "created_by", "updated_by"]
 
@@ -166,6 +190,13 @@ class WorkflowAdminMixin:
 
     def has_publish_permission(self, request):
         return workflow.can_publish(request.user)
+
+    def get_list_filter(self, request):
+        return [StateFilter if f == "status" else f for f in super().get_list_filter(request)]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "listed_at": timezone.now().isoformat()}
+        return super().changelist_view(request, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), *self.workflow_readonly]
@@ -240,7 +271,15 @@ class WorkflowAdminMixin:
 
     def _apply(self, request, queryset, transition, done):
         changed, refused = 0, []
+        listed_at = parse_datetime(request.POST.get("listed_at", ""))
         for piece in queryset:
+            if listed_at and piece.updated_at > listed_at:
+                # Someone saved it after this list was shown: the editor acted on old facts.
+                who = piece.updated_by or "someone"
+                refused.append(
+                    (piece, [f"{who} changed it after you opened this list. Reload and check it."])
+                )
+                continue
             try:
                 transition(piece, request.user)
                 changed += 1

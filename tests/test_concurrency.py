@@ -2,13 +2,15 @@
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from articles import workflow
 from articles.models import Article
 from interviews.models import Interview
 
 from .factories import make_article, make_interview, make_photo, make_ready_draft, make_user
-from .workflow_helpers import admin_url, change_form
+from .formdata import form_data
+from .workflow_helpers import admin_url, change_form, post_change
 
 pytestmark = pytest.mark.django_db
 
@@ -53,8 +55,6 @@ def test_second_save_is_refused_and_keeps_the_input(two_editors):
     assert (stored.title, stored.standfirst) == ("Alice's title", "Original standfirst")
 
     # After merging, Bob saves the re-shown form and it goes through.
-    from .formdata import form_data
-
     merged = form_data(response, "article_form")
     merged.update({"title": "Alice's title", "_save": "Save"})
     assert bob_client.post(admin_url(piece), merged).status_code == 302
@@ -112,3 +112,25 @@ def test_each_save_moves_the_version_on():
     before = piece.version
     piece.save(update_fields=["title"])
     assert reload(piece).version == before + 1
+
+
+def test_action_refuses_pieces_changed_after_the_list_was_shown(two_editors):
+    alice, bob, (alice_client, bob_client) = two_editors
+    piece = make_ready_draft(title="Listed piece")
+    untouched = make_ready_draft(title="Untouched piece")
+    listing = bob_client.get(reverse("admin:articles_article_changelist"))
+    listed_at = form_data(listing, "changelist-form")["listed_at"]
+    assert listed_at
+    post_change(alice_client, piece, standfirst="Alice rewrote it meanwhile")
+    response = bob_client.post(
+        reverse("admin:articles_article_changelist"),
+        {
+            "action": "publish_pieces",
+            "_selected_action": [piece.pk, untouched.pk],
+            "listed_at": listed_at,
+        },
+        follow=True,
+    )
+    assert "alice changed it after you opened this list" in response.content.decode()
+    assert reload(piece).status == Article.Status.DRAFT
+    assert reload(untouched).status == Article.Status.PUBLISHED

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article, AuditEvent, Correction
+from interviews.models import Interview
 
 from .factories import (
     make_article,
@@ -122,7 +123,7 @@ class TestStates:
         assert AuditEvent.objects.get(piece=piece).user == desk
 
     def test_interview_action_keeps_it_an_interview(self, desk_client):
-        interview = make_ready_draft(model=make_interview(status=DRAFT).__class__)
+        interview = make_ready_draft(model=Interview)
         run_action(desk_client, "publish_pieces", [interview])
         piece = Article.objects.get(pk=interview.pk)
         assert piece.piece_type == "interviews.interview" and piece.status == PUBLISHED
@@ -159,6 +160,15 @@ class TestScheduling:
                 listing = client.get(reverse("articles:list")).content.decode()
             assert (detail.status_code == 200) is visible, now
             assert ("EMBARGOCANARY" in listing) is visible, now
+
+    def test_newsroom_list_filters_by_state_including_scheduled(self, desk_client):
+        make_article(title="Live LIVEPIECE")
+        make_article(title="Later LATERPIECE", published_at=timezone.now() + timedelta(hours=1))
+        make_draft(title="Draft DRAFTPIECE")
+        html = desk_client.get(
+            reverse("admin:articles_article_changelist"), {"state": "scheduled"}
+        ).content.decode()
+        assert "LATERPIECE" in html and "LIVEPIECE" not in html and "DRAFTPIECE" not in html
 
 
 class TestPreview:
