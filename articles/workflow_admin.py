@@ -7,6 +7,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -174,7 +175,21 @@ class WorkflowAdminMixin:
     # Who sees and changes what
 
     def get_queryset(self, request):
-        return workflow.visible_to(request.user, super().get_queryset(request))
+        pieces = super().get_queryset(request)
+        match = request.resolver_match
+        if match and match.url_name == "autocomplete":
+            # Choosing a related piece: a contributor may link published pieces too.
+            return pieces.filter(
+                Q(pk__in=workflow.visible_to(request.user, pieces).values("pk"))
+                | Q(pk__in=Article.objects.published().values("pk"))
+            )
+        return workflow.visible_to(request.user, pieces)
+
+    def view_on_site(self, obj):
+        """Readers' address once public; the staff preview before that."""
+        if obj.is_public:
+            return obj.get_absolute_url()
+        return reverse("articles:preview", args=[obj.pk])
 
     def has_view_permission(self, request, obj=None):
         allowed = super().has_view_permission(request, obj)

@@ -208,6 +208,20 @@ class TestContributors:
             url = reverse(name, args=[1]) if name.endswith("_change") else reverse(name)
             assert contributor_client.get(url).status_code in (302, 403), name
 
+    def test_may_link_published_pieces_but_not_others_drafts(self, contributor_client):
+        make_article(title="Published neighbour LINKABLE")
+        own_draft(make_user("Contributors"), title="Private neighbour LINKABLE")
+        response = contributor_client.get(
+            reverse("admin:autocomplete"),
+            {
+                "app_label": "articles",
+                "model_name": "relatedarticle",
+                "field_name": "to_article",
+                "term": "LINKABLE",
+            },
+        )
+        assert [r["text"] for r in response.json()["results"]] == ["Published neighbour LINKABLE"]
+
     def test_cannot_open_revisions_of_others_pieces(self, contributor_client):
         theirs = make_article()
         assert contributor_client.get(admin_url(theirs, "revisions")).status_code == 404

@@ -195,6 +195,23 @@ class TestPreview:
         html = desk_client.get(reverse("articles:preview", args=[piece.pk])).content.decode()
         assert "Scheduled for" in html
 
+    def test_query_count_is_fixed(self, desk_client, django_assert_max_num_queries):
+        small = make_interview(status=DRAFT, published_at=None, segments=1)
+        large = make_interview(status=DRAFT, published_at=None, segments=20)
+        counts = []
+        for piece in (small, large):
+            with django_assert_max_num_queries(30) as queries:
+                desk_client.get(reverse("articles:preview", args=[piece.pk]))
+            counts.append(len(queries))
+        assert counts[0] == counts[1]
+
+    def test_view_on_site_goes_to_the_preview_until_public(self, desk_client):
+        draft, live = make_draft(), make_article()
+        assert desk_client.get(admin_url(draft)).context["absolute_url"] == reverse(
+            "articles:preview", args=[draft.pk]
+        )
+        assert desk_client.get(admin_url(live)).context["absolute_url"] == (live.get_absolute_url())
+
     def test_anonymous_visitors_get_the_same_404_as_for_nothing(self, client):
         piece = make_draft(title="Draft PREVIEWCANARY")
         missing = client.get(reverse("articles:preview", args=[999999]))
