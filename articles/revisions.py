@@ -137,6 +137,19 @@ def diff(old_version, new_version):
     return changes
 
 
+def changes_since(piece, edit_version, limit=50):
+    """What changed since the save numbered ``edit_version``, for an editor whose form is stale.
+
+    Covers what the form's own fields cannot show (segments, tags, links); empty when that save
+    left no revision (e.g. made from the shell).
+    """
+    versions = list(versions_of(piece)[:limit])
+    if not versions:
+        return []
+    opened = next((v for v in versions if v.field_dict.get("version") == edit_version), None)
+    return diff(opened, versions[0]) if opened is not None and opened != versions[0] else []
+
+
 def restore(piece, version, user):
     """Put ``piece`` back as it was in ``version``; its workflow state stays as it is now."""
     from . import workflow

@@ -84,6 +84,7 @@ class WorkflowFormMixin(forms.ModelForm):
             "by": current.updated_by or "someone",
             "at": current.updated_at,
             "changes": self._differences(cleaned, current),
+            "since": revisions.changes_since(current, cleaned.get("edit_version")),
         }
         # The next save, after merging, is made against what is stored now.
         data = self.data.copy()

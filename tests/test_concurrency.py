@@ -68,6 +68,7 @@ def test_second_save_is_refused_and_keeps_the_input(two_editors):
 def test_stale_inline_segments_are_not_saved(two_editors):
     alice, bob, (alice_client, bob_client) = two_editors
     interview = make_interview(segments=2, lead_photo=make_photo())
+    post_change(alice_client, interview)  # saved in the newsroom once, as pieces are
     alice_form, bob_form = change_form(alice_client, interview), change_form(bob_client, interview)
     alice_form["segments-0-question"] = "Alice's question?"
     assert alice_client.post(admin_url(interview), alice_form).status_code == 302
@@ -78,6 +79,9 @@ def test_stale_inline_segments_are_not_saved(two_editors):
     questions = list(
         Interview.objects.get(pk=interview.pk).segments.values_list("question", flat=True)
     )
+    # What Alice changed in the dialogue is shown to Bob, not only the form's own fields.
+    since = dict(response.context["adminform"].form.conflict["since"])
+    assert ("+", "Q1: Alice's question?") in since["Questions and answers"]
     assert questions == ["Alice's question?", "Question 2?"]
     assert response.context["inline_admin_formsets"][0].formset.data["segments-1-question"] == (
         "Bob's question?"
