@@ -62,6 +62,12 @@ def recording(user, comment=""):
         yield
 
 
+def comment(text):
+    """Describe the revision being recorded (the admin's own change message, say)."""
+    if reversion.is_active():
+        reversion.set_comment(text)
+
+
 def versions_of(piece):
     """The piece's versions, newest first, with who saved each."""
     return (

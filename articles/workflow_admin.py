@@ -256,6 +256,16 @@ class WorkflowAdminMixin:
         with revisions.recording(request.user, "Saved in the newsroom"):
             return super().changeform_view(request, object_id, form_url, extra_context)
 
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        revisions.comment(entry.change_message if message else "Created.")
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        revisions.comment(entry.change_message if message else "Saved without changes.")
+        return entry
+
     def save_model(self, request, obj, form, change):
         old_status, old_published_at = form.state_before if change else (None, None)
         problems = workflow.transition_problems(

@@ -84,6 +84,7 @@ def test_each_admin_save_records_a_revision_with_its_relations(desk_client, inte
     new = revisions.snapshot_text(newest)
     assert new["Regions"] == "Bishkek" and new["Topics"] == "" and new["Related pieces"] == ""
     assert newest.revision.user.username == "desk"
+    assert "Changed Title" in newest.revision.get_comment()
 
 
 def test_editors_list_and_compare_two_revisions(desk_client, interview):
