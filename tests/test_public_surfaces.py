@@ -10,6 +10,7 @@ a pattern it cannot fill with data makes it fail, so nothing is skipped silently
 import itertools
 import re
 from datetime import timedelta
+from unittest import mock
 from urllib.parse import quote, unquote
 
 import pytest
@@ -222,3 +223,17 @@ def test_the_walker_notices_a_leak(client, newsroom, monkeypatch):
         type(Interview.objects.all()), "published", lambda self, at=None: self.all()
     )
     assert walk(client, newsroom, stop_at_first_leak=True)["leaks"]
+
+
+def test_scheduled_pieces_appear_everywhere_at_their_time(client, newsroom):
+    # At the scheduled second the scheduled pieces are public; drafts and reviews still hidden.
+    at = Article.objects.filter(title__contains="canaryscheduled").values_list(
+        "published_at", flat=True
+    )[0]
+    Article.objects.filter(title__contains="canaryscheduled").update(published_at=at)
+    hidden = [c for c in newsroom["canaries"] if "scheduled" not in c]
+    with mock.patch("django.utils.timezone.now", return_value=at):
+        found = walk(client, {**newsroom, "canaries": hidden})
+        html = client.get(reverse("articles:list")).content.decode().lower()
+    assert not found["leaks"], found["leaks"][:10]
+    assert canary("scheduled", "article") in html and canary("scheduled", "interview") in html
