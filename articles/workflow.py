@@ -125,7 +125,7 @@ def specific(piece, *, lock=False):
     return (manager.select_for_update() if lock else manager).get(pk=piece.pk)
 
 
-def change_state(piece, user, new_status, *, comment=""):
+def change_state(piece, user, new_status, *, allowed_from=None, comment=""):
     """Move one piece to ``new_status`` on behalf of ``user``, or raise WorkflowError."""
     from . import revisions  # revisions registers models at app start; import late
 
@@ -137,6 +137,8 @@ def change_state(piece, user, new_status, *, comment=""):
         ):
             raise WorkflowError(["You can only change your own drafts."])
         old_status, old_published_at = current.status, current.published_at
+        if allowed_from is not None and old_status not in allowed_from:
+            raise WorkflowError([f"It is {current.state_label.lower()}: nothing to do."])
         current.status = new_status
         if new_status == Status.PUBLISHED and current.published_at is None:
             current.published_at = timezone.now()
@@ -145,7 +147,7 @@ def change_state(piece, user, new_status, *, comment=""):
             raise WorkflowError(problems)
         action = event_for(old_status, old_published_at, current)
         if action is None:
-            return current
+            raise WorkflowError([f"It is already {current.state_label.lower()}."])
         current.updated_by = user
         with revisions.recording(user, comment or action.label):
             current.save()
@@ -154,7 +156,8 @@ def change_state(piece, user, new_status, *, comment=""):
 
 
 def submit(piece, user):
-    return change_state(piece, user, Status.IN_REVIEW)
+    """Hand a draft to the editors."""
+    return change_state(piece, user, Status.IN_REVIEW, allowed_from={Status.DRAFT})
 
 
 def publish(piece, user):
@@ -164,7 +167,9 @@ def publish(piece, user):
 
 def back_to_draft(piece, user):
     """Unpublish a published piece, or send one in review back to its writer."""
-    return change_state(piece, user, Status.DRAFT)
+    return change_state(
+        piece, user, Status.DRAFT, allowed_from={Status.IN_REVIEW, Status.PUBLISHED}
+    )
 
 
 def add_correction(piece, user, text, kind=Correction.Kind.CORRECTION, noted_at=None):

@@ -72,6 +72,18 @@ class TestStates:
             "unpublished",
         ]
 
+    def test_submit_never_unpublishes_and_no_op_changes_are_reported(self, desk_client):
+        live = make_article(title="Live piece", lead_photo=make_photo())
+        draft = make_ready_draft(title="Quiet draft")
+        response = run_action(desk_client, "submit_for_review", [live])
+        assert "“Live piece” was not changed: It is published: nothing to do." in (
+            response.content.decode()
+        )
+        assert reload(live).status == PUBLISHED
+        response = run_action(desk_client, "back_to_draft", [draft])
+        assert "“Quiet draft” was not changed" in response.content.decode()
+        assert actions_of(live) == actions_of(draft) == []
+
     def test_republishing_keeps_the_first_publication_date(self, desk):
         piece = make_ready_draft()
         workflow.publish(piece, desk)
