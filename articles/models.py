@@ -573,6 +573,7 @@ class AuditEvent(models.Model):
         UNPUBLISHED = "unpublished", "Unpublished"
         RESTORED = "restored", "Restored a revision"
         CORRECTED = "corrected", "Added a correction or update"
+        DELETED = "deleted", "Deleted"
 
     piece = models.ForeignKey(
         Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"

@@ -285,6 +285,15 @@ class WorkflowAdminMixin:
             created=not change,
         )
 
+    def delete_model(self, request, obj):
+        workflow.record(obj, AuditEvent.Action.DELETED, request.user)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for piece in queryset:
+            workflow.record(piece, AuditEvent.Action.DELETED, request.user)
+        super().delete_queryset(request, queryset)
+
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         if formset.model is Correction:

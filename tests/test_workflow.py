@@ -323,3 +323,13 @@ class TestAuditTrail:
         url = reverse("admin:articles_auditevent_delete", args=[event.pk])
         assert desk_client.post(url, {"post": "yes"}).status_code == 403
         assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_deleting_a_piece_leaves_its_audit_trail(client):
+    admin_user = make_user("Administrators")
+    client.force_login(admin_user)
+    piece = make_draft(title="Short-lived piece")
+    response = client.post(admin_url(piece, "delete"), {"post": "yes"})
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="deleted")
+    assert (event.piece, event.piece_title, event.user) == (None, "Short-lived piece", admin_user)

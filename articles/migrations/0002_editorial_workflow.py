@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('piece_title', models.CharField(blank=True, max_length=255)),
-                ('action', models.CharField(choices=[('created', 'Created'), ('submitted', 'Submitted for review'), ('returned', 'Sent back to draft'), ('published', 'Published'), ('scheduled', 'Scheduled'), ('unpublished', 'Unpublished'), ('restored', 'Restored a revision'), ('corrected', 'Added a correction or update')], db_index=True, max_length=20)),
+                ('action', models.CharField(choices=[('created', 'Created'), ('submitted', 'Submitted for review'), ('returned', 'Sent back to draft'), ('published', 'Published'), ('scheduled', 'Scheduled'), ('unpublished', 'Unpublished'), ('restored', 'Restored a revision'), ('corrected', 'Added a correction or update'), ('deleted', 'Deleted')], db_index=True, max_length=20)),
                 ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
                 ('detail', models.CharField(blank=True, max_length=500)),
                 ('piece', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='audit_events', to='articles.article')),
