@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 
+from .edit_guard import EditGuardAdminMixin
 from .models import (
     Article,
     Funder,
@@ -34,14 +35,14 @@ def thumbnail(photo, size=80):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(EditGuardAdminMixin, admin.ModelAdmin):
     list_display = ["name", "role"]
     search_fields = ["name", "role"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Photo)
-class PhotoAdmin(admin.ModelAdmin):
+class PhotoAdmin(EditGuardAdminMixin, admin.ModelAdmin):
     list_display = ["preview", "__str__", "credit_display", "alt_text", "uploaded_at"]
     list_filter = ["credit_person", "uploaded_at"]
     search_fields = ["caption", "alt_text", "credit_text", "credit_person__name"]
@@ -75,21 +76,21 @@ class PhotoAdmin(admin.ModelAdmin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(EditGuardAdminMixin, admin.ModelAdmin):
     list_display = ["name", "organisation"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Funder)
-class FunderAdmin(admin.ModelAdmin):
+class FunderAdmin(EditGuardAdminMixin, admin.ModelAdmin):
     list_display = ["name", "url"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(FundingProject)
-class FundingProjectAdmin(admin.ModelAdmin):
+class FundingProjectAdmin(EditGuardAdminMixin, admin.ModelAdmin):
     list_display = ["name", "programme", "starts_on", "ends_on"]
     list_filter = ["programme", "funders"]
     search_fields = ["name", "funders__name"]
@@ -98,21 +99,21 @@ class FundingProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(EditGuardAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(EditGuardAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(EditGuardAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 

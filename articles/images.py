@@ -26,6 +26,8 @@ def photo_upload_to(instance, filename):
 
 def validate_image_file(file):
     """Refuse anything that is not a JPEG, PNG or WebP within the size and pixel limits."""
+    if getattr(file, "_committed", False):
+        return  # stored already, checked at upload: editing a caption must not reopen it
     max_bytes = settings.KAZCMS_MAX_UPLOAD_BYTES
     if file.size is not None and file.size > max_bytes:
         raise ValidationError(

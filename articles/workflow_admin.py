@@ -16,38 +16,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 
-from . import revisions, workflow
+from . import edit_guard, revisions, workflow
 from .models import Article, AuditEvent, Correction
 
-STALE_MESSAGE = (
-    "Your changes have NOT been saved: {who} saved this piece at {when}, after you opened it. "
-    "Everything you typed is still in the form below. Compare it with what changed meanwhile "
-    "(listed at the top), merge the two, then save again."
-)
-
-
-def _comparable(value):
-    if hasattr(value, "all") and callable(value.all):
-        value = value.all()
-    if isinstance(value, (list, tuple, set)) or hasattr(value, "model"):
-        return sorted(getattr(item, "pk", item) for item in value)
-    if hasattr(value, "pk"):
-        return value.pk
-    if isinstance(value, str):
-        return value.replace("\r\n", "\n").strip()
-    return value
-
-
-def _readable(value):
-    if hasattr(value, "all") and callable(value.all):
-        value = value.all()
-    if isinstance(value, (list, tuple, set)) or hasattr(value, "model"):
-        return ", ".join(str(item) for item in value) or "—"
-    if hasattr(value, "strftime"):
-        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
-    if isinstance(value, str) and "<" in value:
-        return revisions.html_to_text(value)
-    return "—" if value in (None, "") else str(value)
+STALE_MESSAGE = edit_guard.STALE_MESSAGE.replace("{what}", "piece").replace("{when}", "at {when}")
 
 
 class WorkflowFormMixin(forms.ModelForm):
@@ -83,7 +55,7 @@ class WorkflowFormMixin(forms.ModelForm):
         self.conflict = {
             "by": current.updated_by or "someone",
             "at": current.updated_at,
-            "changes": self._differences(cleaned, current),
+            "changes": edit_guard.differences(self, cleaned, current, skip={"edit_version"}),
             "since": revisions.changes_since(current, cleaned.get("edit_version")),
         }
         # The next save, after merging, is made against what is stored now.
@@ -91,29 +63,11 @@ class WorkflowFormMixin(forms.ModelForm):
         data[self.add_prefix("edit_version")] = current.version
         self.data = data
         raise ValidationError(
-            STALE_MESSAGE.format(who=self.conflict["by"], when=_readable(current.updated_at)),
+            STALE_MESSAGE.format(
+                who=self.conflict["by"], when=edit_guard.readable(current.updated_at)
+            ),
             code="stale",
         )
-
-    def _differences(self, cleaned, current):
-        rows = []
-        for name, field in self.fields.items():
-            if name == "edit_version" or name not in cleaned:
-                continue
-            stored = getattr(current, name)
-            mine = cleaned[name]
-            model_field = current._meta.get_field(name)
-            if hasattr(model_field, "sanitize") and isinstance(mine, str):
-                mine = model_field.sanitize(mine)
-            if _comparable(mine) != _comparable(stored):
-                rows.append(
-                    {
-                        "label": field.label or name,
-                        "stored": _readable(stored),
-                        "mine": _readable(mine),
-                    }
-                )
-        return rows
 
     def _refuse_forbidden_transition(self, cleaned):
         old_status, old_published_at = self.state_before

@@ -138,3 +138,51 @@ def test_action_refuses_pieces_changed_after_the_list_was_shown(two_editors):
     assert "alice changed it after you opened this list" in response.content.decode()
     assert reload(piece).status == Article.Status.DRAFT
     assert reload(untouched).status == Article.Status.PUBLISHED
+
+
+def _person():
+    from articles.models import Person
+
+    return Person.objects.create(name="Aigerim", role="Analyst")
+
+
+def _project():
+    from articles.models import FundingProject
+
+    return FundingProject.objects.create(name="Bridging Divides")
+
+
+@pytest.mark.parametrize(
+    ("model_name", "make", "alice_field", "bob_field"),
+    [
+        ("person", _person, "name", "bio"),
+        ("fundingproject", _project, "name", "description"),
+        ("photo", make_photo, "caption", "alt_text"),
+    ],
+)
+def test_other_newsroom_records_refuse_stale_saves_too(
+    two_editors, model_name, make, alice_field, bob_field
+):
+    alice, bob, (alice_client, bob_client) = two_editors
+    obj = make()
+    url = reverse(f"admin:articles_{model_name}_change", args=[obj.pk])
+    form_id = f"{model_name}_form"
+    alice_form = form_data(alice_client.get(url), form_id)
+    bob_form = form_data(bob_client.get(url), form_id)
+    alice_form[alice_field] = "Alice's words"
+    assert alice_client.post(url, alice_form).status_code == 302
+    bob_form[bob_field] = "Bob's words BOBTEXT"
+    response = bob_client.post(url, bob_form)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Your changes have NOT been saved" in html and "BOBTEXT" in html
+    assert "Alice&#x27;s words" in html  # what changed meanwhile, beside Bob's input
+    obj.refresh_from_db()
+    assert getattr(obj, alice_field) == "Alice's words"
+    assert getattr(obj, bob_field) != "Bob's words BOBTEXT"
+    # Saving again after merging goes through.
+    merged = form_data(response, form_id)
+    merged[alice_field] = "Alice's words"
+    assert bob_client.post(url, merged).status_code == 302
+    obj.refresh_from_db()
+    assert getattr(obj, bob_field) == "Bob's words BOBTEXT"

@@ -5,10 +5,11 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from articles import workflow
-from articles.models import Article, AuditEvent
+from articles.models import Article, AuditEvent, SiteSettings
 from interviews.models import Interview
 
 from .factories import make_article, make_interview, make_ready_draft, make_user
+from .formdata import form_data
 from .workflow_helpers import admin_url, change_form, changelist_url, post_change, run_action
 
 pytestmark = pytest.mark.django_db
@@ -254,13 +255,24 @@ class TestEditors:
             url = reverse(f"admin:articles_{name}_add")
             assert newsroom_editor_client.get(url).status_code == 200, name
 
+    def test_edit_a_stored_photo_without_uploading_it_again(self, newsroom_editor_client):
+        photo = make_ready_draft().lead_photo
+        url = reverse("admin:articles_photo_change", args=[photo.pk])
+        data = form_data(newsroom_editor_client.get(url), "photo_form")
+        data["caption"] = "A better caption"
+        assert newsroom_editor_client.post(url, data).status_code == 302
+        photo.refresh_from_db()
+        assert photo.caption == "A better caption" and photo.image.name
+
     def test_cannot_manage_users_or_site_settings(self, newsroom_editor_client):
         assert newsroom_editor_client.get(reverse("admin:auth_user_changelist")).status_code == 403
+        settings_row = SiteSettings.objects.create(newsletter_title="Before")
         response = newsroom_editor_client.post(
-            reverse("admin:articles_sitesettings_change", args=[1]),
+            reverse("admin:articles_sitesettings_change", args=[settings_row.pk]),
             {"newsletter_title": "Hacked"},
         )
         assert response.status_code == 403
+        assert SiteSettings.load().newsletter_title == "Before"
 
     def test_see_the_site_wide_audit_trail(self, newsroom_editor_client):
         url = reverse("admin:articles_auditevent_changelist")
@@ -271,13 +283,9 @@ class TestAdministrators:
     def test_manage_users_and_site_settings(self, client):
         client.force_login(make_user("Administrators"))
         assert client.get(reverse("admin:auth_user_changelist")).status_code == 200
-        response = client.post(
-            reverse("admin:articles_sitesettings_change", args=[1]),
-            {
-                "newsletter_title": "Weekly",
-                "newsletter_text": "Text",
-                "donate_title": "Give",
-                "donate_text": "Text",
-            },
-        )
-        assert response.status_code == 302
+        settings_row = SiteSettings.objects.create(newsletter_title="Before")
+        url = reverse("admin:articles_sitesettings_change", args=[settings_row.pk])
+        data = form_data(client.get(url), "sitesettings_form")
+        data["newsletter_title"] = "Weekly"
+        assert client.post(url, data).status_code == 302
+        assert SiteSettings.load().newsletter_title == "Weekly"
