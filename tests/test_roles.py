@@ -289,3 +289,17 @@ class TestAdministrators:
         data["newsletter_title"] = "Weekly"
         assert client.post(url, data).status_code == 302
         assert SiteSettings.load().newsletter_title == "Weekly"
+
+
+def test_demo_has_one_account_per_role_only_in_debug(settings):
+    from django.contrib.auth.models import User
+
+    from articles import demo
+
+    settings.DEBUG = False
+    assert demo.ensure_demo_role_users() == []
+    settings.DEBUG = True
+    assert len(demo.ensure_demo_role_users()) == 2
+    assert User.objects.get(username="reporter").groups.get().name == "Contributors"
+    assert User.objects.get(username="desk").groups.get().name == "Editors"
+    assert demo.ensure_demo_role_users() == []  # re-runnable
