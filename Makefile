@@ -20,6 +20,7 @@ run: $(BIN)/.installed
 	@echo ""
 	@echo "  KazCMS is serving on http://$(HOST)/"
 	@echo "  Admin: http://$(HOST)/admin/  (user: editor  password: kazcms-demo-editor)"
+	@echo "  Roles: reporter / kazcms-demo-reporter (contributor), desk / kazcms-demo-desk (editor)"
 	@echo ""
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
 

@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from . import renditions
+from .edit_guard import EditGuardAdminMixin
 from .models import (
     Article,
     Funder,
@@ -22,6 +23,7 @@ from .models import (
     SiteSettings,
     Topic,
 )
+from .workflow_admin import CorrectionInline, WorkflowAdminMixin, WorkflowFormMixin
 
 
 def thumbnail(photo, size=80):
@@ -38,7 +40,7 @@ def thumbnail(photo, size=80):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(EditGuardAdminMixin, admin.ModelAdmin):
     list_display = ["name", "role"]
     search_fields = ["name", "role"]
     prepopulated_fields = {"slug": ["name"]}
@@ -91,7 +93,7 @@ class PhotoAutocompleteSelect(AutocompleteSelect):
 
 
 @admin.register(Photo)
-class PhotoAdmin(admin.ModelAdmin):
+class PhotoAdmin(EditGuardAdminMixin, admin.ModelAdmin):
     list_display = [
         "preview",
         "__str__",
@@ -257,21 +259,21 @@ class PhotoAdmin(admin.ModelAdmin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(EditGuardAdminMixin, admin.ModelAdmin):
     list_display = ["name", "organisation"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Funder)
-class FunderAdmin(admin.ModelAdmin):
+class FunderAdmin(EditGuardAdminMixin, admin.ModelAdmin):
     list_display = ["name", "url"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(FundingProject)
-class FundingProjectAdmin(admin.ModelAdmin):
+class FundingProjectAdmin(EditGuardAdminMixin, admin.ModelAdmin):
     list_display = ["name", "programme", "starts_on", "ends_on"]
     list_filter = ["programme", "funders"]
     search_fields = ["name", "funders__name"]
@@ -280,21 +282,21 @@ class FundingProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(EditGuardAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(EditGuardAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(EditGuardAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
@@ -334,15 +336,19 @@ class RelatedArticleInline(admin.TabularInline):
     verbose_name_plural = "related pieces (shown in this order)"
 
 
-class PieceAdmin(admin.ModelAdmin):
+class PieceForm(WorkflowFormMixin, TagAutocompleteFormMixin):
+    """The piece form: tag autocompletes, plus the workflow's stale-edit and role checks."""
+
+
+class PieceAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     """What article and interview editing share: one form, the lead photo, tags, projects."""
 
-    form = TagAutocompleteFormMixin
+    form = PieceForm
     list_display = [
         "preview",
         "title",
         "kind",
-        "status",
+        "state",
         "published_at",
         "programme",
         "author_names",
@@ -363,7 +369,7 @@ class PieceAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["authors", "lead_photo", "programme", "projects"]
     readonly_fields = ["lead_photo_preview", "created_at", "updated_at"]
-    inlines = [RelatedArticleInline]
+    inlines = [RelatedArticleInline, CorrectionInline]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body"]}),

@@ -307,6 +307,30 @@ def ensure_demo_editor():
     return user, created
 
 
+# Editorial workflow (issue 5): one demo account per role, to try the rules by hand.
+DEMO_ROLE_USERS = {"reporter": "Contributors", "desk": "Editors"}
+
+
+def ensure_demo_role_users():
+    """Demo accounts in the Contributors and Editors roles (DEBUG only); returns the new ones."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    if not settings.DEBUG:
+        return []
+    created_names = []
+    for username, role in DEMO_ROLE_USERS.items():
+        user, created = get_user_model().objects.get_or_create(
+            username=username, defaults={"is_staff": True}
+        )
+        if created:
+            user.set_password(f"kazcms-demo-{username}")
+            user.save()
+            user.groups.add(Group.objects.get(name=role))
+            created_names.append(f"{username} ({role}, password kazcms-demo-{username})")
+    return created_names
+
+
 WORDS = [
     "region",
     "government",

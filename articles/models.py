@@ -432,6 +432,7 @@ class ArticleQuerySet(models.QuerySet):
             "regions",
             "topics",
             "projects__funders",
+            "corrections",
             models.Prefetch(
                 "related_links",
                 queryset=RelatedArticle.objects.filter(
@@ -459,6 +460,7 @@ class Article(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        IN_REVIEW = "review", "In review"
         PUBLISHED = "published", "Published"
 
     class Kind(models.TextChoices):
@@ -524,6 +526,26 @@ class Article(models.Model):
     piece_type = models.CharField(max_length=100, editable=False, default="articles.article")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Editorial workflow (articles/workflow.py): whose piece it is, who saved it last, and
+    # a counter every save bumps so a stale form is refused instead of overwriting.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="last saved by",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -531,6 +553,10 @@ class Article(models.Model):
         ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
         indexes = [models.Index(fields=["status", "-published_at"], name="article_public_idx")]
+        permissions = [
+            ("publish_article", "Can publish, schedule and unpublish pieces"),
+            ("edit_others_article", "Can edit other people's pieces and published pieces"),
+        ]
 
     def __str__(self):
         return self.title
@@ -541,6 +567,9 @@ class Article(models.Model):
         self.piece_type = self._meta.label_lower
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        self.version = (self.version or 0) + 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -560,17 +589,46 @@ class Article(models.Model):
         problems = []
         if not self.title.strip():
             problems.append("Give it a title.")
+        if not self.standfirst.strip():
+            problems.append("Write a standfirst: one or two sentences under the title.")
         photo = self.lead_photo if self.lead_photo_id else None
-        if photo is not None and not photo.alt_text.strip():
-            problems.append(
-                f"The lead photo “{photo}” has no alt text: add it in the photo library."
-            )
-        if photo is not None and not photo.credit.strip():
-            problems.append(
-                f"The lead photo “{photo}” has no credit: choose the photographer or type a "
-                "credit line in the photo library (e.g. “Name withheld” to protect them)."
-            )
+        if photo is None:
+            problems.append("Choose a lead photo.")
+        else:
+            if not photo.alt_text.strip():
+                problems.append(
+                    f"The lead photo “{photo}” has no alt text: add it in the photo library."
+                )
+            if not photo.credit.strip():
+                problems.append(
+                    f"The lead photo “{photo}” has no credit: choose the photographer or type "
+                    "a credit line in the photo library (e.g. “Name withheld” to protect them)."
+                )
         return problems
+
+    @property
+    def is_scheduled(self):
+        """Published with a time still to come: it appears by itself at that time."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def state_label(self):
+        """The state as editors say it: Draft, In review, Scheduled or Published."""
+        return "Scheduled" if self.is_scheduled else self.get_status_display()
+
+    def corrections_in_order(self):
+        """Correction and update notes, oldest first (uses the for_detail prefetch)."""
+        return list(self.corrections.all())
+
+    @property
+    def last_noted_at(self):
+        """When the latest correction or update note was made, for the "Updated" line."""
+        notes = self.corrections_in_order()
+        return notes[-1].noted_at if notes else None
 
     @property
     def is_public(self):
@@ -664,3 +722,75 @@ class SiteSettings(models.Model):
     def load(cls):
         """The settings row, or the defaults while staff have not saved any (no write on read)."""
         return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
+# --- Editorial workflow (issue 5): corrections and the audit trail --------------------------
+
+
+class Correction(models.Model):
+    """A dated note appended to a published piece; readers see it at the foot of the piece."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update"
+
+    piece = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(help_text="What was wrong and what is right now, or what is new.")
+    noted_at = models.DateTimeField(
+        "date", default=timezone.now, help_text="Shown to readers beside the note."
+    )
+
+    class Meta:
+        ordering = ["noted_at", "pk"]
+        get_latest_by = "noted_at"
+        verbose_name = "correction or update"
+        verbose_name_plural = "corrections and updates (shown to readers at the foot)"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {date_format(timezone.localtime(self.noted_at))}"
+
+    def get_absolute_url(self):
+        return self.piece.get_absolute_url()
+
+    @property
+    def display_date(self):
+        return date_format(timezone.localtime(self.noted_at), "j F Y, H:i")
+
+
+class AuditEvent(models.Model):
+    """Who moved a piece through the workflow, and when; never edited, only appended."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        SUBMITTED = "submitted", "Submitted for review"
+        RETURNED = "returned", "Sent back to draft"
+        PUBLISHED = "published", "Published"
+        SCHEDULED = "scheduled", "Scheduled"
+        UNPUBLISHED = "unpublished", "Unpublished"
+        RESTORED = "restored", "Restored a revision"
+        CORRECTED = "corrected", "Added a correction or update"
+        DELETED = "deleted", "Deleted"
+
+    piece = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"
+    )
+    piece_title = models.CharField(max_length=255, blank=True)
+    action = models.CharField(max_length=20, choices=Action.choices, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        get_latest_by = "at"
+        verbose_name = "audit event"
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.piece_title}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import preview, views
 
 app_name = "articles"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("projects/<str:slug>/", views.project, name="project"),
     path("funders/<str:slug>/", views.funder, name="funder"),
     path("people/<str:slug>/", views.person, name="person"),
+    path("preview/<int:pk>/", preview.preview, name="preview"),  # staff only, never cached
 ]

@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class InterviewsConfig(AppConfig):
     name = "interviews"
+
+    def ready(self):
+        from .revisions import register_models
+
+        register_models()

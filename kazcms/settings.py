@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "taggit",
     "django_prose_editor",
+    "reversion",  # revisions of pieces (articles/revisions.py)
     "articles",
     "interviews",
 ]

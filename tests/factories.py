@@ -94,3 +94,27 @@ def make_interview(segments=1, **overrides):
             answerer_label="Analyst" if position == 1 else "",
         )
     return interview
+
+
+# --- Editorial workflow (issue 5): newsroom users in their roles ------------------------------
+
+
+def make_user(role=None, **overrides):
+    """A staff user in one of the roles the migration creates (Contributors, Editors, …)."""
+    from django.contrib.auth.models import Group, User
+
+    n = next(_counter)
+    user = User.objects.create_user(
+        **{"username": f"user{n}", "password": None, "is_staff": True, **overrides}
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def make_ready_draft(model=Article, **overrides):
+    """A draft with everything publishing needs (standfirst, credited lead photo with alt)."""
+    overrides.setdefault("lead_photo", make_photo())
+    overrides.setdefault("status", Article.Status.DRAFT)
+    overrides.setdefault("published_at", None)
+    return make_article(model=model, **overrides)

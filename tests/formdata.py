@@ -1,4 +1,4 @@
-"""Read a rendered HTML form the way a browser would submit it, so tests POST what editors post."""
+"""Read a rendered HTML form the way a browser would submit it (the exact POST it sends)."""
 
 from html.parser import HTMLParser
 
@@ -6,52 +6,84 @@ from html.parser import HTMLParser
 class _FormParser(HTMLParser):
     def __init__(self, form_id):
         super().__init__(convert_charrefs=True)
-        self.form_id, self.in_form, self.data = form_id, False, {}
-        self._select = self._textarea = None
-        self._text = []
+        self.form_id = form_id
+        self.inside = form_id is None
+        self.data = []
+        self._select = None
+        self._option = None
+        self._textarea = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "form" and (self.form_id is None or attrs.get("id") == self.form_id):
-            self.in_form = True
-        if not self.in_form or "name" not in attrs and tag != "option":
+        if tag == "form" and self.form_id is not None and attrs.get("id") == self.form_id:
+            self.inside = True
+        if not self.inside or "disabled" in attrs:
             return
         name = attrs.get("name")
-        if tag == "input":
+        if tag == "input" and name:
             kind = attrs.get("type", "text")
-            if kind in {"submit", "button", "file", "image", "reset"}:
+            if kind in ("submit", "button", "image", "reset", "file"):
                 return
-            if kind in {"checkbox", "radio"}:
-                if "checked" in attrs:
-                    self.data.setdefault(name, []).append(attrs.get("value", "on"))
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
                 return
-            self.data.setdefault(name, []).append(attrs.get("value", ""))
-        elif tag == "select":
-            self._select = name
-            self.data.setdefault(name, [])
-        elif tag == "option" and self._select and "selected" in attrs:
-            self.data[self._select].append(attrs.get("value", ""))
-        elif tag == "textarea":
-            self._textarea, self._text = name, []
+            self.data.append((name, attrs.get("value", "on" if kind == "checkbox" else "")))
+        elif tag == "select" and name:
+            self._select = {
+                "name": name,
+                "chosen": [],
+                "first": None,
+                "multiple": "multiple" in attrs,
+            }
+        elif tag == "option" and self._select is not None:
+            self._option = {
+                "value": attrs.get("value"),
+                "text": "",
+                "selected": "selected" in attrs,
+            }
+        elif tag == "textarea" and name:
+            self._textarea = {"name": name, "text": ""}
 
     def handle_data(self, data):
-        if self._textarea:
-            self._text.append(data)
+        if self._option is not None:
+            self._option["text"] += data
+        if self._textarea is not None:
+            self._textarea["text"] += data
 
     def handle_endtag(self, tag):
-        if tag == "select":
+        if tag == "option" and self._option is not None:
+            option = self._option
+            value = option["value"] if option["value"] is not None else option["text"]
+            if self._select["first"] is None:
+                self._select["first"] = value
+            if option["selected"]:
+                self._select["chosen"].append(value)
+            self._option = None
+        elif tag == "select" and self._select is not None:
+            select = self._select
+            chosen = select["chosen"]
+            if not chosen and not select["multiple"] and select["first"] is not None:
+                chosen = [select["first"]]  # a browser sends the first option
+            for value in chosen:
+                self.data.append((select["name"], value))
             self._select = None
-        elif tag == "textarea" and self._textarea:
-            self.data.setdefault(self._textarea, []).append("".join(self._text).lstrip("\n"))
+        elif tag == "textarea" and self._textarea is not None:
+            text = self._textarea["text"]
+            self.data.append((self._textarea["name"], text[1:] if text.startswith("\n") else text))
             self._textarea = None
-        elif tag == "form" and self.in_form:
-            self.in_form = False
+        elif tag == "form" and self.inside and self.form_id is not None:
+            self.inside = False
 
 
-def form_data(html, form_id=None):
-    """The fields of the form (``form_id`` or the first) as a dict of name -> value or list."""
+def form_data(response, form_id=None):
+    """{name: value or [values]} of the form (the first, or the one with ``form_id``)."""
     parser = _FormParser(form_id)
-    parser.feed(html)
-    return {
-        k: (v[0] if len(v) == 1 else v) for k, v in parser.data.items() if "__prefix__" not in k
-    }
+    parser.feed(response if isinstance(response, str) else response.content.decode())
+    data = {}
+    for name, value in parser.data:
+        if name in data:
+            data[name] = (
+                [*data[name], value] if isinstance(data[name], list) else [data[name], value]
+            )
+        else:
+            data[name] = value
+    return data

@@ -106,7 +106,7 @@ def test_editor_builds_and_publishes_an_interview_that_readers_see(editor_client
 
 
 def test_segments_can_be_reordered_by_swapping_positions(editor_client):
-    interview = make_interview(segments=2)
+    interview = make_interview(segments=2, status="draft", published_at=None)
     change_url = reverse("admin:interviews_interview_change", args=[interview.pk])
     data = admin_form(editor_client, change_url, "interview_form")
     data["segments-0-position"], data["segments-1-position"] = "2", "1"
@@ -131,7 +131,7 @@ def test_duplicate_segment_positions_are_refused_and_input_kept(editor_client):
 
 
 def test_new_segments_without_position_go_to_the_end(editor_client):
-    interview = make_interview(segments=2)
+    interview = make_interview(segments=2, status="draft", published_at=None)
     change_url = reverse("admin:interviews_interview_change", args=[interview.pk])
     data = admin_form(editor_client, change_url, "interview_form")
     data.update(
@@ -236,6 +236,8 @@ def test_publication_time_is_entered_in_newsroom_time(editor_client, settings):
     data = admin_form(editor_client, add_url, "article_form")
     data.update(
         title="Timed",
+        standfirst="A piece with a time.",
+        lead_photo=str(make_photo().pk),
         status="published",
         kind="news",
         published_at_0="2026-01-10",
@@ -260,7 +262,7 @@ def test_site_settings_are_editable_and_shown(editor_client, client):
 
 
 def test_several_new_segments_left_at_zero_are_appended_in_order(editor_client):
-    interview = make_interview(segments=0)
+    interview = make_interview(segments=0, status="draft", published_at=None)
     change_url = reverse("admin:interviews_interview_change", args=[interview.pk])
     data = admin_form(editor_client, change_url, "interview_form")
     segment_data(data, [(0, "First?", "<p>a</p>", "", ""), (0, "Second?", "<p>b</p>", "", "")])

@@ -36,7 +36,7 @@ def test_demo_editor_exists_only_in_debug(settings):
     assert "No demo editor account" in output
     settings.DEBUG = True
     run()
-    user = get_user_model().objects.get()
+    user = get_user_model().objects.get(username="editor")
     assert user.is_staff and user.check_password("kazcms-demo-editor")
 
 

@@ -25,6 +25,8 @@ class Command(BaseCommand):
                 self.stdout.write("No demo editor account: DEBUG is off (production settings).")
             elif created:
                 self.stdout.write(f"Created demo editor '{demo.DEMO_USERNAME}'.")
+            for account in demo.ensure_demo_role_users():
+                self.stdout.write(f"Created demo account {account}.")
         if articles > 0:
             started = time.monotonic()
 

@@ -1,0 +1,244 @@
+"""No public surface shows a draft, in-review or scheduled piece to an anonymous reader.
+
+The walker enumerates every URL pattern the site has (skipping only the admin and the staff
+preview), fills each slug or id from the data, tries each with a search query and a second
+page too, and looks for unique canary strings planted in the hidden pieces. URLs other
+features add later (search, feeds, sitemaps, exports) are covered without editing this file;
+a pattern it cannot fill with data makes it fail, so nothing is skipped silently.
+"""
+
+import itertools
+import re
+from datetime import timedelta
+from unittest import mock
+from urllib.parse import quote, unquote
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter
+from django.utils import timezone
+
+from articles.models import Article, Correction, Region, Topic
+from interviews.models import Interview
+
+from .factories import make_article, make_interview, make_person, make_programme, make_project
+
+pytestmark = pytest.mark.django_db
+
+SKIPPED_NAMESPACES = {"admin"}
+SKIPPED_NAMES = {"articles:preview"}  # staff only; its own tests check the 404
+SHARED_WORD = "zebrafinch"  # in every piece, so search pages have something to find
+MAX_URLS_PER_PATTERN = 400
+
+HIDDEN = {
+    "draft": {"status": Article.Status.DRAFT, "published_at": None},
+    "review": {"status": Article.Status.IN_REVIEW, "published_at": None},
+    "scheduled": {
+        "status": Article.Status.PUBLISHED,
+        "published_at": lambda: timezone.now() + timedelta(days=1),
+    },
+}
+
+
+def canary(kind, model):
+    return f"canary{kind}{model}x"
+
+
+@pytest.fixture
+def newsroom():
+    """Public pieces and, for each hidden state, an article and an interview sharing it all."""
+    person = make_person(name="Shared Author")
+    interviewee = make_person(name="Shared Interviewee")
+    shared = {
+        "authors": [person],
+        "regions": [Region.objects.create(name="Kazakhstan")],
+        "topics": [Topic.objects.create(name="Security")],
+        "projects": [make_project(name="Shared Project")],
+        "programme": make_programme(name="Shared Bureau"),
+    }
+    public = make_article(title=f"Public piece publicmarker {SHARED_WORD}", **shared)
+    public_interview = make_interview(
+        title=f"Public interview {SHARED_WORD}", interviewee=interviewee, **shared
+    )
+    canaries = []
+    for kind, state in HIDDEN.items():
+        state = {k: v() if callable(v) else v for k, v in state.items()}
+        for model, make in (("article", make_article), ("interview", make_interview)):
+            word = canary(kind, model)
+            canaries.append(word)
+            extra = {"interviewee": interviewee} if model == "interview" else {}
+            piece = make(
+                title=f"Hidden {word} {SHARED_WORD}",
+                standfirst=f"Standfirst {word}",
+                body=f"<p>Body {word} {SHARED_WORD}</p>",
+                **state,
+                **shared,
+                **extra,
+            )
+            if model == "interview":
+                piece.segments.update(question=f"Question {word}?")
+            # Every public piece links to it: the related list must leave it out.
+            for source in (public, public_interview):
+                source.related_links.create(to_article=piece, position=len(canaries))
+            Correction.objects.create(piece=piece, text=f"Correction {word}")
+    return {"public": public, "canaries": canaries}
+
+
+def walk_patterns(patterns, prefix="", namespace=""):
+    """(route, full name, pattern) for every pattern, depth first."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace in SKIPPED_NAMESPACES:
+                continue
+            ns = ":".join(filter(None, [namespace, pattern.namespace]))
+            yield from walk_patterns(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            name = ":".join(filter(None, [namespace, pattern.name])) if pattern.name else ""
+            yield prefix + str(pattern.pattern), name, pattern
+
+
+def candidate_values():
+    """Every slug, id of a thing with a page, and date part in the data, hidden pieces' too."""
+    slugs, ints = set(), set()
+    for model in apps.get_models():
+        names = {f.name for f in model._meta.get_fields()}
+        if model._meta.app_label in ("admin", "sessions", "contenttypes", "auth", "reversion"):
+            continue
+        if "slug" in names:
+            slugs.update(model._default_manager.values_list("slug", flat=True))
+        if hasattr(model, "get_absolute_url"):
+            ints.update(model._default_manager.values_list("pk", flat=True))
+    for moment in Article.objects.exclude(published_at=None).values_list("published_at", flat=True):
+        local = timezone.localtime(moment)
+        ints.update({local.year, local.month, local.day})
+    return sorted(slugs), sorted(ints)
+
+
+def fill(route, converters, slugs, ints):
+    """Concrete paths for one route, every combination of candidate values."""
+    names = re.findall(r"<(?:[^>:]+:)?([^>]+)>", route)
+    choices = []
+    for name in names:
+        converter = converters.get(name)
+        if isinstance(converter, IntConverter) or name in ("pk", "id") or name.endswith("_id"):
+            choices.append([str(i) for i in ints])
+        elif "slug" in name:
+            choices.append(slugs)
+        else:
+            choices.append([*slugs, *(str(i) for i in ints)])
+    for values in itertools.islice(itertools.product(*choices), MAX_URLS_PER_PATTERN):
+        path = route
+        for value in values:
+            path = re.sub(r"<[^>]+>", quote(value, safe=""), path, count=1)
+        yield "/" + path
+
+
+def urls_for(route, name, pattern, slugs, ints):
+    if hasattr(pattern.pattern, "converters"):  # a path() route
+        return list(fill(route, pattern.pattern.converters, slugs, ints))
+    regex = re.compile(route)
+    if not regex.groupindex and not re.search(r"[\[\](){}*+?|]", route.strip("^$")):
+        return ["/" + route.replace("^", "").replace("$", "").replace("\\", "")]
+    if name and regex.groupindex:  # a re_path() with named groups: let reverse() fill it
+        urls = []
+        for values in itertools.product(*([*slugs, *map(str, ints)] for _ in regex.groupindex)):
+            try:
+                urls.append(reverse(name, kwargs=dict(zip(regex.groupindex, values, strict=True))))
+            except Exception:  # noqa: BLE001, S112 (a value the pattern refuses)
+                continue
+            if len(urls) >= MAX_URLS_PER_PATTERN:
+                break
+        return urls
+    return []
+
+
+def is_static_route(route):
+    return any(
+        prefix and route.lstrip("^").startswith(prefix.strip("/"))
+        for prefix in (settings.MEDIA_URL, settings.STATIC_URL)
+    )
+
+
+def walk(client, newsroom, stop_at_first_leak=False):
+    """Fetch every public URL; return what leaked, failed or could not be reached."""
+    slugs, ints = candidate_values()
+    canaries = [c.lower() for c in newsroom["canaries"]]
+    found = {"leaks": [], "errors": [], "unfillable": [], "never_ok": [], "public_seen": False}
+    found["walked"] = 0
+
+    def fetch(url):
+        response = client.get(url)
+        found["walked"] += 1
+        body = response.content.decode(errors="replace").lower()
+        body += response.get("Location", "").lower()
+        # A page may echo the address the visitor typed (e.g. a canonical link).
+        for echoed in {url.lower(), unquote(url).lower()}:
+            body = body.replace(echoed, "")
+        if response.status_code >= 500:
+            found["errors"].append((url, response.status_code))
+        shown = [c for c in canaries if c in body]
+        if shown:
+            found["leaks"].append((url, shown))
+        found["public_seen"] = found["public_seen"] or "publicmarker" in body
+        return response.status_code
+
+    for route, name, pattern in walk_patterns(get_resolver().url_patterns):
+        if name in SKIPPED_NAMES or is_static_route(route):
+            continue
+        # Keys of dicts handed to a view (e.g. the sections of a sitemap) are values too.
+        extra = [k for v in pattern.default_args.values() if isinstance(v, dict) for k in v]
+        urls = urls_for(route, name, pattern, [*slugs, *map(str, extra)], ints)
+        if not urls:
+            found["unfillable"].append(route)
+            continue
+        reached = False
+        for url in urls:
+            status = fetch(url)
+            if status == 200:
+                # Search and pagination ride on query strings: try them on every page.
+                for query in (f"?q={SHARED_WORD}", "?page=2"):
+                    fetch(url + query)
+            # Anything but "not found" means the data filled the route (a staff-only
+            # export answering 302 or 403 to an anonymous reader counts as reached).
+            reached = reached or status != 404
+            if stop_at_first_leak and found["leaks"]:
+                return found
+        if not reached:
+            found["never_ok"].append(route)
+    return found
+
+
+def test_no_public_url_shows_a_hidden_piece(client, newsroom):
+    found = walk(client, newsroom)
+    leaks, errors = found["leaks"], found["errors"]
+    assert not leaks, f"hidden pieces shown on {len(leaks)} public URLs: {leaks[:10]}"
+    assert not errors, f"server errors on {len(errors)} URLs: {errors[:10]}"
+    assert not found["unfillable"], f"teach the walker these routes: {found['unfillable']}"
+    assert not found["never_ok"], f"no data filled these (all 404): {found['never_ok']}"
+    assert found["public_seen"], "the walker never saw the public piece: it is not looking"
+    assert found["walked"] > 50
+
+
+def test_the_walker_notices_a_leak(client, newsroom, monkeypatch):
+    # If published() let everything through, the walker must say so.
+    monkeypatch.setattr(type(Article.objects.all()), "published", lambda self, at=None: self.all())
+    monkeypatch.setattr(
+        type(Interview.objects.all()), "published", lambda self, at=None: self.all()
+    )
+    assert walk(client, newsroom, stop_at_first_leak=True)["leaks"]
+
+
+def test_scheduled_pieces_appear_everywhere_at_their_time(client, newsroom):
+    # At the scheduled second the scheduled pieces are public; drafts and reviews still hidden.
+    at = Article.objects.filter(title__contains="canaryscheduled").values_list(
+        "published_at", flat=True
+    )[0]
+    Article.objects.filter(title__contains="canaryscheduled").update(published_at=at)
+    hidden = [c for c in newsroom["canaries"] if "scheduled" not in c]
+    with mock.patch("django.utils.timezone.now", return_value=at):
+        found = walk(client, {**newsroom, "canaries": hidden})
+        html = client.get(reverse("articles:list")).content.decode().lower()
+    assert not found["leaks"], found["leaks"][:10]
+    assert canary("scheduled", "article") in html and canary("scheduled", "interview") in html

@@ -1,0 +1,39 @@
+"""Shared helpers for the workflow tests: admin URLs and the exact POST a change form sends."""
+
+from django.urls import reverse
+
+from .formdata import form_data
+
+
+def admin_url(piece, view="change"):
+    app_label, model_name = piece.piece_type.split(".")
+    return reverse(f"admin:{app_label}_{model_name}_{view}", args=[piece.pk])
+
+
+def changelist_url(model_label="articles.article"):
+    app_label, model_name = model_label.split(".")
+    return reverse(f"admin:{app_label}_{model_name}_changelist")
+
+
+def change_form(client, piece):
+    """GET the piece's change form and return what the browser would post back."""
+    response = client.get(admin_url(piece))
+    assert response.status_code == 200, response.status_code
+    model_name = piece.piece_type.split(".")[1]
+    data = form_data(response, f"{model_name}_form")
+    data["_save"] = "Save"
+    return data
+
+
+def post_change(client, piece, **changes):
+    data = change_form(client, piece)
+    data.update(changes)
+    return client.post(admin_url(piece), data)
+
+
+def run_action(client, action, pieces, model_label="articles.article"):
+    return client.post(
+        changelist_url(model_label),
+        {"action": action, "_selected_action": [p.pk for p in pieces]},
+        follow=True,
+    )
