@@ -6,6 +6,7 @@ app_name = "articles"
 
 urlpatterns = [
     path("articles/", views.article_list, name="list"),
+    path("search/", views.search, name="search"),
     path("articles/<str:slug>/", views.detail, name="detail"),
     path("regions/<str:slug>/", views.region, name="region"),
     path("topics/<str:slug>/", views.topic, name="topic"),

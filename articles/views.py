@@ -2,6 +2,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from .models import Article, Funder, FundingProject, Person, Programme, Region, Topic
 from .pagination import paginate
+from .search import RANK_WINDOW, SearchForm, add_snippets, fallback_terms, is_postgres
 
 LATEST_ON_HOME = 10
 
@@ -89,4 +90,29 @@ def person(request, slug):
         Article.objects.published().filter(authors=obj),
         "Author",
         template="articles/person.html",
+    )
+
+
+def search(request):
+    """The search page: the form, then ranked, highlighted results or suggestions."""
+    form = SearchForm(request.GET)
+    searched = form.has_criteria()
+    pieces = form.results().for_listing() if searched else Article.objects.none()
+    page = paginate(request, pieces)
+    query = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    page.object_list = add_snippets(page.object_list, query) if searched else []
+    terms = fallback_terms(query)
+    return render(
+        request,
+        "articles/search.html",
+        {
+            "form": form,
+            "searched": searched,
+            "query": query,
+            "page": page,
+            "is_capped": is_postgres() and query and page.paginator.count >= RANK_WINDOW,
+            "rank_window": RANK_WINDOW,
+            "single_terms": terms if len(terms) > 1 else [],
+            "filters_active": bool(form.active_filters()) and bool(query),
+        },
     )
