@@ -250,6 +250,18 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
+    def for_feed(self):
+        """What a feed item needs: authors, regions and topics, the lead photo and its credit."""
+        return (
+            self.defer("search_vector")
+            .select_related("lead_photo__credit_person")
+            .prefetch_related("authors", "regions", "topics")
+        )
+
+    def for_sitemap(self):
+        """Only what a sitemap entry needs: the address and the dates."""
+        return self.only("slug", "piece_type", "title", "published_at", "updated_at")
+
     def latest_per_programme(self, per_programme=4):
         """The newest pieces of each programme, ranked in the database (one query)."""
         ranked = self.filter(programme__isnull=False).annotate(

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .feeds import feed_urls
 
 app_name = "articles"
 
@@ -15,3 +16,5 @@ urlpatterns = [
     path("funders/<str:slug>/", views.funder, name="funder"),
     path("people/<str:slug>/", views.person, name="person"),
 ]
+
+urlpatterns += feed_urls()  # RSS and Atom: /feed/, /regions/<slug>/feed/atom/, …

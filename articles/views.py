@@ -1,5 +1,6 @@
 from django.shortcuts import get_object_or_404, redirect, render
 
+from .feeds import feed_links
 from .models import Article, Funder, FundingProject, Person, Programme, Region, Topic
 from .pagination import paginate
 from .search import RANK_WINDOW, SearchForm, add_snippets, fallback_terms, is_postgres
@@ -44,6 +45,7 @@ def _listing(request, obj, pieces, kind_label, template="articles/listing.html",
         "heading": str(obj),
         "kind_label": kind_label,
         "description": getattr(obj, "description", "") or f"{kind_label}: {obj}",
+        "feeds": feed_links(obj),
         **extra,
     }
     return render(request, template, context)
