@@ -18,8 +18,9 @@ from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.functions import Left
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
@@ -29,11 +30,13 @@ from .models import Article, Programme, Region, Topic
 CONFIGS = ("russian", "simple")
 WEIGHTS = ("A", "B", "C")
 MAX_QUERY_LENGTH = 200  # longer input is cut, and the reader is told
-MAX_FALLBACK_TERMS = 8
-# Ranking reads every matching vector; for words found in most pieces that is the whole
-# archive. Rank the newest RANK_WINDOW matches plus the newest RANK_WINDOW title matches.
-RANK_WINDOW = 500
+MAX_TERMS = 10  # words (or quoted phrases) kept from a query; repeats dropped
+# Ranking reads every matching vector, and a common word matches most of the archive:
+# results are the newest RESULTS_LIMIT matches, ranked. A reader narrows with words/filters.
+RESULTS_LIMIT = 500
+SEARCH_TIMEOUT_MS = 3000  # a pathological query gets a message, not a stuck worker
 SNIPPET_WORDS = 30
+SNIPPET_SOURCE_CHARS = 6000
 START, STOP = "\ue000", "\ue001"  # private-use sentinels around matches in snippets
 EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2999, 12, 31)
 
@@ -95,8 +98,19 @@ def fill_search_vectors(queryset):
 # --- the reader's query -------------------------------------------------------------------
 
 
+def compact_query(text):
+    """At most MAX_TERMS words or quoted phrases, each once: bounds the work per query."""
+    kept, seen = [], set()
+    for token in re.findall(r'-?"[^"]*"?|\S+', text):
+        if token.lower() not in seen:
+            seen.add(token.lower())
+            kept.append(token)
+    return " ".join(kept[:MAX_TERMS])
+
+
 def pg_query(text):
     """The reader's words under both configurations; websearch syntax never fails to parse."""
+    text = compact_query(text)
     query = None
     for config in CONFIGS:
         part = SearchQuery(text, config=config, search_type="websearch")
@@ -105,39 +119,65 @@ def pg_query(text):
 
 
 def fallback_terms(text):
-    """Words for the SQLite fallback: quotes and search operators dropped, a few at most."""
+    """Plain words of a query: quotes and search operators dropped, a few at most."""
     words = re.findall(r"\w[\w'’.-]*", text)
     terms = []
     for word in words:
         word = word.strip("'’.-")
         if word and word.lower() not in {"or", "and", "not"} and word not in terms:
             terms.append(word)
-    return terms[:MAX_FALLBACK_TERMS]
+    return terms[:MAX_TERMS]
 
 
 def search(queryset, text):
-    """``queryset`` narrowed to pieces matching ``text``, best first (annotated ``rank``)."""
-    if is_postgres():
-        return _pg_search(queryset, text)
-    return _fallback_search(queryset, text)
+    """Ids of the pieces of ``queryset`` that match ``text``, best first.
 
-
-def _pg_search(queryset, text):
+    PostgreSQL: one pass over the newest RESULTS_LIMIT matches reads and ranks each vector
+    once; the ids are sorted by rank here, and the page then fetches only its own rows.
+    """
+    if not is_postgres():
+        return _fallback_search(queryset, text)
     query = pg_query(text)
-    newest = (queryset.filter(search_vector=query).order_by("-published_at", "-pk").values("pk"))[
-        :RANK_WINDOW
-    ]
-    return (
-        Article.objects.filter(pk__in=newest)
+    rows = _with_timeout(
+        queryset.filter(search_vector=query)
         .annotate(rank=SearchRank(F("search_vector"), query))
-        .order_by("-rank", "-published_at", "-pk")
+        .order_by("-published_at", "-pk")
+        .values_list("rank", "published_at", "pk")[:RESULTS_LIMIT]
     )
+    return [pk for _rank, _published_at, pk in sorted(rows, reverse=True)]
+
+
+def newest(queryset):
+    """Ids of the newest pieces of ``queryset`` (at most RESULTS_LIMIT on PostgreSQL)."""
+    ids = queryset.order_by("-published_at", "-pk").values_list("pk", flat=True)
+    return _with_timeout(ids[:RESULTS_LIMIT]) if is_postgres() else list(ids)
+
+
+class SearchTooSlow(Exception):
+    """The database gave up on a query that would have taken too long."""
+
+
+def _with_timeout(queryset):
+    """The rows of ``queryset``, or SearchTooSlow after SEARCH_TIMEOUT_MS (PostgreSQL)."""
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL statement_timeout = {int(SEARCH_TIMEOUT_MS)}")
+            return list(queryset)
+    except OperationalError as exc:
+        raise SearchTooSlow from exc
+
+
+def pieces_in_order(ids):
+    """The teasers of ``ids``, in that order (one query, plus the listing prefetches)."""
+    by_pk = {piece.pk: piece for piece in Article.objects.filter(pk__in=ids).for_listing()}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 def _fallback_search(queryset, text):
     terms = fallback_terms(text)
     if not terms:
-        return queryset.none()
+        return []
     title_hits = Value(0)
     for term in terms:
         queryset = queryset.filter(
@@ -149,7 +189,8 @@ def _fallback_search(queryset, text):
             default=Value(0),
             output_field=IntegerField(),
         )
-    return queryset.annotate(rank=title_hits).order_by("-rank", "-published_at", "-pk")
+    ranked = queryset.annotate(rank=title_hits).order_by("-rank", "-published_at", "-pk")
+    return list(ranked.values_list("pk", flat=True))
 
 
 # --- snippets -----------------------------------------------------------------------------
@@ -173,15 +214,14 @@ def add_snippets(pieces, text):
             Article.objects.filter(pk__in=[piece.pk for piece in pieces])
             .annotate(
                 excerpt=SearchHeadline(
-                    "body",
+                    # The opening of a very long piece is enough for an excerpt.
+                    Left("body", SNIPPET_SOURCE_CHARS),
                     pg_query(text),
                     config=CONFIGS[0],
                     start_sel=START,
                     stop_sel=STOP,
                     max_words=SNIPPET_WORDS,
                     min_words=SNIPPET_WORDS // 2,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
                 )
             )
             .values_list("pk", "excerpt")
@@ -278,8 +318,9 @@ class SearchForm(forms.Form):
     def active_filters(self):
         return [name for name in self.FILTERS if self.is_valid() and self.cleaned_data.get(name)]
 
-    def results(self):
-        """Published pieces matching the form, best first (newest first without words)."""
+    def result_ids(self):
+        """Ids of the published pieces matching the form, best first (newest first without
+        words). Raises SearchTooSlow when the database gives up."""
         data = self.cleaned_data
         pieces = Article.objects.published()
         if data["kind"]:
@@ -296,7 +337,17 @@ class SearchForm(forms.Form):
             pieces = pieces.filter(published_at__lt=_day_start(data["date_to"] + timedelta(1)))
         if data["q"]:
             return search(pieces, data["q"])
-        return pieces
+        return newest(pieces)
+
+
+def filter_options():
+    """(value, label) options of each filter, read once per page (three small queries)."""
+    return {
+        "kind": [("", "Any kind"), *Article.Kind.choices],
+        "region": [("", "Any region"), *Region.objects.values_list("slug", "name")],
+        "topic": [("", "Any topic"), *Topic.objects.values_list("slug", "name")],
+        "programme": [("", "Any programme"), *Programme.objects.values_list("slug", "name")],
+    }
 
 
 def _day_start(day):

@@ -3,7 +3,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from .feeds import feed_links
 from .models import Article, Funder, FundingProject, Person, Programme, Region, Topic
 from .pagination import paginate
-from .search import RANK_WINDOW, SearchForm, add_snippets, fallback_terms, is_postgres
+from .search import (
+    RESULTS_LIMIT,
+    SearchForm,
+    SearchTooSlow,
+    add_snippets,
+    fallback_terms,
+    filter_options,
+    is_postgres,
+    pieces_in_order,
+)
 
 LATEST_ON_HOME = 10
 
@@ -98,23 +107,31 @@ def person(request, slug):
 def search(request):
     """The search page: the form, then ranked, highlighted results or suggestions."""
     form = SearchForm(request.GET)
-    searched = form.has_criteria()
-    pieces = form.results().for_listing() if searched else Article.objects.none()
-    page = paginate(request, pieces)
+    searched, too_slow, ids = form.has_criteria(), False, []
+    if searched:
+        try:
+            ids = form.result_ids()
+        except SearchTooSlow:
+            too_slow = True
+    page = paginate(request, ids)
     query = form.cleaned_data.get("q", "") if form.is_valid() else ""
-    page.object_list = add_snippets(page.object_list, query) if searched else []
+    page.object_list = add_snippets(pieces_in_order(page.object_list), query) if ids else []
     terms = fallback_terms(query)
+    options = filter_options()
     return render(
         request,
         "articles/search.html",
         {
             "form": form,
-            "searched": searched,
+            "searched": searched and not too_slow,
+            "too_slow": too_slow,
             "query": query,
             "page": page,
-            "is_capped": is_postgres() and query and page.paginator.count >= RANK_WINDOW,
-            "rank_window": RANK_WINDOW,
+            "is_capped": is_postgres() and len(ids) >= RESULTS_LIMIT,
+            "results_limit": RESULTS_LIMIT,
             "single_terms": terms if len(terms) > 1 else [],
             "filters_active": bool(form.active_filters()) and bool(query),
+            "selects": [(form[name], choices) for name, choices in options.items()],
+            "topics": options["topic"][1:],
         },
     )

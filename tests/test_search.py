@@ -3,12 +3,15 @@ from datetime import datetime, timedelta
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import IntegerField
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import search as search_module
 from articles.demo import generate_synthetic
 from articles.models import Article, Region, Topic
-from articles.search import MAX_QUERY_LENGTH
+from articles.search import MAX_QUERY_LENGTH, MAX_TERMS, SearchForm, SearchTooSlow, compact_query
 
 from .factories import (
     make_article,
@@ -371,3 +374,47 @@ def test_pages_do_not_load_the_search_vector(client):
     piece = Article.objects.for_listing().get()
     assert "search_vector" in piece.get_deferred_fields()
     assert "search_vector" in Article.objects.for_detail().get().get_deferred_fields()
+
+
+def test_a_search_the_database_gives_up_on_gets_a_clear_message(client, monkeypatch):
+    make_article(title="Slow piece")
+
+    def give_up(form):
+        raise SearchTooSlow
+
+    monkeypatch.setattr(SearchForm, "result_ids", give_up)
+    response = results(client, q="slow")
+    assert "That search took too long" in response.content.decode()
+    assert "Nothing found" not in response.content.decode()
+
+
+@on_postgres
+def test_a_slow_query_is_cancelled_by_the_database(monkeypatch):
+    monkeypatch.setattr(search_module, "SEARCH_TIMEOUT_MS", 1)
+    make_article()
+    slow = Article.objects.annotate(
+        nap=RawSQL("(SELECT 1 FROM pg_sleep(0.2))", [], output_field=IntegerField())
+    )
+    with pytest.raises(SearchTooSlow):
+        search_module._with_timeout(slow)
+    assert Article.objects.count() == 1  # the connection is still usable
+
+
+def test_the_chosen_filters_stay_chosen(client, filtered):
+    html = results(client, q="steppe", region="kyrgyzstan", kind="news").content.decode()
+    assert '<option value="kyrgyzstan" selected>Kyrgyzstan</option>' in html
+    assert '<option value="news" selected>News</option>' in html
+    assert '<option value="tajikistan">Tajikistan</option>' in html
+
+
+@on_postgres
+def test_repeated_words_are_searched_once(client):
+    make_article(title="Water news")
+    assert found_titles(results(client, q="water " * 500)) == ["Water news"]
+    assert compact_query("a b a B c " + " ".join(f"w{n}" for n in range(20))).split()[:4] == [
+        "a",
+        "b",
+        "c",
+        "w0",
+    ]
+    assert len(compact_query(" ".join(f"w{n}" for n in range(20))).split()) == MAX_TERMS
