@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .feeds import feed_urls
+from .sitemaps import sitemap_urls
 
 app_name = "articles"
 
@@ -18,3 +19,4 @@ urlpatterns = [
 ]
 
 urlpatterns += feed_urls()  # RSS and Atom: /feed/, /regions/<slug>/feed/atom/, …
+urlpatterns += sitemap_urls()  # /sitemap.xml, /sitemap-news.xml, /robots.txt

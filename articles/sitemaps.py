@@ -1,0 +1,182 @@
+"""Sitemaps and robots.txt: every public piece, listing and person page for search engines.
+
+A sitemap index lists one sitemap per section (pieces, pages, regions, topics, programmes,
+funding projects, funders, people) and a Google News sitemap of the last two days. Every
+section starts from ``Article.objects.published()``: listings and people appear only once
+they have a public piece, and their last modification is that piece's date.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.db.models import Max, OuterRef, Subquery
+from django.db.models.functions import Greatest
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.cache import cache_page
+
+from .models import Article, Funder, FundingProject, Person, Programme, Region, Topic
+
+NEWS_WINDOW = timedelta(days=2)
+NEWS_LIMIT = 1000  # Google's maximum per news sitemap
+CACHE_SECONDS = 15 * 60
+
+
+class PieceSitemap(Sitemap):
+    """Every published piece, with the time it last changed."""
+
+    limit = 10_000  # entries per sitemap page: small pages render fast
+    changefreq = "weekly"
+
+    def items(self):
+        return Article.objects.published().for_sitemap().order_by("-published_at", "-pk")
+
+    def lastmod(self, item):
+        # A scheduled piece goes live after its last edit.
+        return max(item.updated_at, item.published_at)
+
+    def get_latest_lastmod(self):
+        return Article.objects.published().aggregate(
+            latest=Max(Greatest("updated_at", "published_at"))
+        )["latest"]
+
+
+class PageSitemap(Sitemap):
+    """The home page and the list of latest pieces."""
+
+    changefreq = "hourly"
+
+    def items(self):
+        return ["home", "articles:list"]
+
+    def location(self, item):
+        return reverse(item)
+
+    def lastmod(self, item):
+        return Article.objects.published().aggregate(latest=Max("published_at"))["latest"]
+
+    def get_latest_lastmod(self):
+        return self.lastmod(None)
+
+
+class ListingSitemap(Sitemap):
+    """Listing pages of one model that have at least one published piece."""
+
+    model = None
+    lookup = None  # the Article filter that selects one object's pieces
+    changefreq = "daily"
+
+    def items(self):
+        newest = (
+            Article.objects.published()
+            .filter(**{self.lookup: OuterRef("pk")})
+            .order_by("-published_at")
+            .values("published_at")[:1]
+        )
+        return (
+            self.model.objects.annotate(latest_piece_at=Subquery(newest))
+            .filter(latest_piece_at__isnull=False)
+            .order_by("pk")
+        )
+
+    def lastmod(self, item):
+        return item.latest_piece_at
+
+
+def _listing(model, lookup):
+    return type(f"{model.__name__}Sitemap", (ListingSitemap,), {"model": model, "lookup": lookup})
+
+
+SITEMAPS = {
+    "pieces": PieceSitemap,
+    "pages": PageSitemap,
+    "regions": _listing(Region, "regions"),
+    "topics": _listing(Topic, "topics"),
+    "programmes": _listing(Programme, "programme"),
+    "projects": _listing(FundingProject, "projects"),
+    "funders": _listing(Funder, "projects__funders"),
+    "people": _listing(Person, "authors"),
+}
+
+
+@cache_page(CACHE_SECONDS)
+def index(request):
+    """The sitemap index: one entry per section, then the news sitemap if it has entries."""
+    response = sitemap_views.index(
+        request,
+        SITEMAPS,
+        template_name="sitemaps/sitemap_index.xml",
+        sitemap_url_name="articles:sitemap",
+    )
+    latest_news = news_pieces().first()
+    if latest_news:
+        news = request.build_absolute_uri(reverse("articles:news_sitemap"))
+        item = sitemap_views.SitemapIndexItem(news, latest_news.published_at)
+        response.context_data["sitemaps"].append(item)
+    return response
+
+
+@cache_page(CACHE_SECONDS)
+def section(request, section):
+    """One section of the sitemap (pages of it with ``?p=2``)."""
+    return sitemap_views.sitemap(
+        request, SITEMAPS, section=section, template_name="sitemaps/sitemap.xml"
+    )
+
+
+def news_pieces(now=None):
+    """Pieces published in the last two days, newest first (what a news sitemap lists)."""
+    now = now or timezone.now()
+    return (
+        Article.objects.published(at=now)
+        .filter(published_at__gte=now - NEWS_WINDOW)
+        .for_sitemap()
+        .order_by("-published_at", "-pk")[:NEWS_LIMIT]
+    )
+
+
+@cache_page(5 * 60)
+def news_sitemap(request):
+    """A Google News sitemap (news: namespace) of the last two days.
+
+    With no recent pieces it is an empty urlset, and the index and robots.txt leave it out.
+    """
+    return render(
+        request,
+        "sitemaps/news.xml",
+        {
+            "pieces": news_pieces(),
+            "publication": settings.KAZCMS_SITE_NAME,
+            "language": settings.LANGUAGE_CODE.split("-")[0],
+            "base": f"{request.scheme}://{request.get_host()}",
+        },
+        content_type="application/xml; charset=utf-8",
+    )
+
+
+DISALLOWED = ["/admin/", "/preview/", "/*?*preview=", "/search/"]
+
+
+def robots_txt(request):
+    """Crawlers: everything public, not the admin, staff previews or search results."""
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in DISALLOWED), ""]
+    sitemaps = ["articles:sitemap_index"]
+    if news_pieces().exists():
+        sitemaps.append("articles:news_sitemap")
+    for name in sitemaps:
+        lines.append(f"Sitemap: {request.build_absolute_uri(reverse(name))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def sitemap_urls():
+    """URL patterns: /sitemap.xml, /sitemap-<section>.xml, /sitemap-news.xml, /robots.txt."""
+    return [
+        path("sitemap.xml", index, name="sitemap_index"),
+        path("sitemap-news.xml", news_sitemap, name="news_sitemap"),
+        path("sitemap-<slug:section>.xml", section, name="sitemap"),
+        path("robots.txt", robots_txt, name="robots_txt"),
+    ]
