@@ -73,8 +73,9 @@ def newsroom():
         "projects": [project],
         "programme": programme,
     }
-    public = make_article(title="Public piece", **shared)
-    interview = make_interview(title="Public interview", **shared)
+    recent = timezone.now() - timedelta(hours=1)  # the factory's default may be days ago
+    public = make_article(title="Public piece", published_at=recent, **shared)
+    interview = make_interview(title="Public interview", published_at=recent, **shared)
     ghost = {
         "authors": [make_person(name="Ghost Writer")],
         "regions": [Region.objects.create(name="Atlantis")],
@@ -213,7 +214,7 @@ def test_without_recent_pieces_the_news_sitemap_is_not_advertised(client):
 
 
 def test_robots_txt_points_to_the_sitemaps_and_keeps_admin_and_previews_out(client):
-    make_article(title="Today")
+    make_article(title="Today", published_at=timezone.now() - timedelta(hours=1))
     response = client.get("/robots.txt")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
