@@ -168,12 +168,6 @@ def _with_timeout(queryset):
         raise SearchTooSlow from exc
 
 
-def pieces_in_order(ids):
-    """The teasers of ``ids``, in that order (one query, plus the listing prefetches)."""
-    by_pk = {piece.pk: piece for piece in Article.objects.filter(pk__in=ids).for_listing()}
-    return [by_pk[pk] for pk in ids if pk in by_pk]
-
-
 def _fallback_search(queryset, text):
     terms = fallback_terms(text)
     if not terms:
@@ -203,38 +197,39 @@ def render_marked(text):
     return mark_safe(marked.replace(START, "").replace(STOP, ""))  # noqa: S308 (escaped above)
 
 
-def add_snippets(pieces, text):
-    """Give one page of results a highlighted ``title_html``, ``standfirst_html`` and
-    ``snippet_html`` (PostgreSQL: one more query, for stemmed body excerpts)."""
-    pieces = list(pieces)
+def result_pieces(ids, text):
+    """The pieces of one result page, in the order of ``ids``, each with a highlighted
+    ``title_html``, ``standfirst_html`` and ``snippet_html``.
+
+    One query plus the listing prefetches: on PostgreSQL the stemmed body excerpt comes
+    with the rows (ts_headline) and the body itself stays in the database.
+    """
     terms = [term.lower() for term in fallback_terms(text or "")]
-    excerpts = {}
-    if pieces and text and is_postgres():
-        excerpts = dict(
-            Article.objects.filter(pk__in=[piece.pk for piece in pieces])
-            .annotate(
-                excerpt=SearchHeadline(
-                    # The opening of a very long piece is enough for an excerpt.
-                    Left("body", SNIPPET_SOURCE_CHARS),
-                    pg_query(text),
-                    config=CONFIGS[0],
-                    start_sel=START,
-                    stop_sel=STOP,
-                    max_words=SNIPPET_WORDS,
-                    min_words=SNIPPET_WORDS // 2,
-                )
+    pieces = Article.objects.filter(pk__in=ids).for_listing()
+    if text and is_postgres():
+        pieces = pieces.defer("body").annotate(
+            excerpt=SearchHeadline(
+                # The opening of a very long piece is enough for an excerpt.
+                Left("body", SNIPPET_SOURCE_CHARS),
+                pg_query(text),
+                config=CONFIGS[0],
+                start_sel=START,
+                stop_sel=STOP,
+                max_words=SNIPPET_WORDS,
+                min_words=SNIPPET_WORDS // 2,
             )
-            .values_list("pk", "excerpt")
         )
-    for piece in pieces:
-        if piece.pk in excerpts:
-            snippet = html.unescape(excerpts[piece.pk] or "")
-        else:
-            snippet = _snippet(plain_text(piece.body), terms)
+    by_pk = {piece.pk: piece for piece in pieces}
+    ordered = [by_pk[pk] for pk in ids if pk in by_pk]
+    for piece in ordered:
+        if hasattr(piece, "excerpt"):
+            snippet = html.unescape(piece.excerpt or "")
+        else:  # without words to show in context, the standfirst says enough
+            snippet = _snippet(plain_text(piece.body), terms) if terms else ""
         piece.title_html = render_marked(_mark_terms(piece.title, terms))
         piece.standfirst_html = render_marked(_mark_terms(piece.standfirst, terms))
         piece.snippet_html = render_marked(snippet)
-    return pieces
+    return ordered
 
 
 def _mark_terms(text, terms):
@@ -341,13 +336,21 @@ class SearchForm(forms.Form):
 
 
 def filter_options():
-    """(value, label) options of each filter, read once per page (three small queries)."""
-    return {
+    """(value, label) options of each filter: regions, topics and programmes in one query."""
+    options = {
         "kind": [("", "Any kind"), *Article.Kind.choices],
-        "region": [("", "Any region"), *Region.objects.values_list("slug", "name")],
-        "topic": [("", "Any topic"), *Topic.objects.values_list("slug", "name")],
-        "programme": [("", "Any programme"), *Programme.objects.values_list("slug", "name")],
+        "region": [("", "Any region")],
+        "topic": [("", "Any topic")],
+        "programme": [("", "Any programme")],
     }
+    vocabularies = [
+        model.objects.order_by().annotate(field=Value(name)).values_list("field", "name", "slug")
+        for name, model in (("region", Region), ("topic", Topic), ("programme", Programme))
+    ]
+    rows = vocabularies[0].union(*vocabularies[1:], all=True).order_by("field", "name")
+    for field, name, slug in rows:
+        options[field].append((slug, name))
+    return options
 
 
 def _day_start(day):

@@ -7,11 +7,10 @@ from .search import (
     RESULTS_LIMIT,
     SearchForm,
     SearchTooSlow,
-    add_snippets,
     fallback_terms,
     filter_options,
     is_postgres,
-    pieces_in_order,
+    result_pieces,
 )
 
 LATEST_ON_HOME = 10
@@ -115,7 +114,7 @@ def search(request):
             too_slow = True
     page = paginate(request, ids)
     query = form.cleaned_data.get("q", "") if form.is_valid() else ""
-    page.object_list = add_snippets(pieces_in_order(page.object_list), query) if ids else []
+    page.object_list = result_pieces(page.object_list, query) if ids else []
     terms = fallback_terms(query)
     options = filter_options()
     return render(
