@@ -418,3 +418,42 @@ def test_repeated_words_are_searched_once(client):
         "w0",
     ]
     assert len(compact_query(" ".join(f"w{n}" for n in range(20))).split()) == MAX_TERMS
+
+
+def _inline(prefix, rows):
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        data.update({f"{prefix}-{index}-{name}": value for name, value in row.items()})
+    return data
+
+
+@on_postgres
+def test_an_interview_made_in_the_admin_is_found_by_its_answers(editor_client, client):
+    response = editor_client.post(
+        reverse("admin:interviews_interview_add"),
+        {
+            "title": "Talking about glaciers",
+            "slug": "",
+            "standfirst": "",
+            "interviewee_role": "",
+            "body": "<p>Introduction.</p>",
+            "status": "published",
+            "published_at_0": "",
+            "published_at_1": "",
+            **_inline(
+                "segments",
+                [
+                    {"position": "1", "question": "What melts first?", "answer": "<p>Moraine.</p>"},
+                    {"position": "2", "question": "And then?", "answer": "<p>Permafrost.</p>"},
+                ],
+            ),
+            **_inline("related_links", []),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert found_titles(results(client, q="moraine permafrost")) == ["Talking about glaciers"]
