@@ -28,13 +28,13 @@ from django.utils.safestring import mark_safe
 from .models import Article, Programme, Region, Topic
 
 CONFIGS = ("russian", "simple")
-WEIGHTS = ("A", "B", "C")
 MAX_QUERY_LENGTH = 200  # longer input is cut, and the reader is told
 MAX_TERMS = 10  # words (or quoted phrases) kept from a query; repeats dropped
 # Ranking reads every matching vector, and a common word matches most of the archive:
 # results are the newest RESULTS_LIMIT matches, ranked. A reader narrows with words/filters.
 RESULTS_LIMIT = 500
 SEARCH_TIMEOUT_MS = 3000  # a pathological query gets a message, not a stuck worker
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement_timeout
 SNIPPET_WORDS = 30
 SNIPPET_SOURCE_CHARS = 6000
 START, STOP = "\ue000", "\ue001"  # private-use sentinels around matches in snippets
@@ -165,6 +165,8 @@ def _with_timeout(queryset):
                 cursor.execute(f"SET LOCAL statement_timeout = {int(SEARCH_TIMEOUT_MS)}")
             return list(queryset)
     except OperationalError as exc:
+        if getattr(exc.__cause__, "pgcode", None) != QUERY_CANCELED:
+            raise
         raise SearchTooSlow from exc
 
 
@@ -292,7 +294,9 @@ class SearchForm(forms.Form):
         if data is not None:
             data = {key: clean_text(data.get(key, "")) for key in ["q", *self.FILTERS]}
             if len(data["q"]) > MAX_QUERY_LENGTH:
-                data["q"] = data["q"][:MAX_QUERY_LENGTH].rsplit(" ", 1)[0] or data["q"][:200]
+                data["q"] = (
+                    data["q"][:MAX_QUERY_LENGTH].rsplit(" ", 1)[0] or data["q"][:MAX_QUERY_LENGTH]
+                )
                 self.was_shortened = True
         super().__init__(data, **kwargs)
 
