@@ -17,13 +17,11 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.views.decorators.cache import cache_page
 
 from .models import Article, Funder, FundingProject, Person, Programme, Region, Topic
 
 NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000  # Google's maximum per news sitemap
-CACHE_SECONDS = 15 * 60
 
 
 class PieceSitemap(Sitemap):
@@ -73,6 +71,7 @@ class ListingSitemap(Sitemap):
     model = None
     lookup = None  # the path from the model to its pieces, e.g. "articles"
     changefreq = "daily"
+    limit = 50_000  # the protocol's maximum: the index assumes one page per listing
 
     @cached_property
     def _objects(self):
@@ -114,24 +113,35 @@ SITEMAPS = {
 }
 
 
-@cache_page(CACHE_SECONDS)
 def index(request):
-    """The sitemap index: one entry per section, then the news sitemap if it has entries."""
-    response = sitemap_views.index(
-        request,
-        SITEMAPS,
-        template_name="sitemaps/sitemap_index.xml",
-        sitemap_url_name="articles:sitemap",
-    )
+    """The sitemap index: each section (the pieces in pages), then the news sitemap.
+
+    Two cheap queries: it counts the pieces, and listing sections always fit one page,
+    so the listings' grouped queries run only when their own sitemap is asked for.
+    """
+    pieces = PieceSitemap()
+    entries = []
+    for name in SITEMAPS:
+        url = request.build_absolute_uri(reverse("articles:sitemap", args=[name]))
+        if name == "pieces":
+            latest = pieces.get_latest_lastmod()
+            pages = pieces.paginator.num_pages
+            entries += [(url, latest), *((f"{url}?p={n}", latest) for n in range(2, pages + 1))]
+        else:
+            entries.append((url, None))
     latest_news = news_pieces().first()
     if latest_news:
         news = request.build_absolute_uri(reverse("articles:news_sitemap"))
-        item = sitemap_views.SitemapIndexItem(news, latest_news.published_at)
-        response.context_data["sitemaps"].append(item)
-    return response
+        entries.append((news, latest_news.published_at))
+    sitemaps = [sitemap_views.SitemapIndexItem(url, lastmod) for url, lastmod in entries]
+    return render(
+        request,
+        "sitemaps/sitemap_index.xml",
+        {"sitemaps": sitemaps},
+        content_type="application/xml; charset=utf-8",
+    )
 
 
-@cache_page(CACHE_SECONDS)
 def section(request, section):
     """One section of the sitemap (pages of it with ``?p=2``)."""
     return sitemap_views.sitemap(
@@ -150,7 +160,6 @@ def news_pieces(now=None):
     )
 
 
-@cache_page(5 * 60)
 def news_sitemap(request):
     """A Google News sitemap (news: namespace) of the last two days.
 

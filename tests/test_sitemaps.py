@@ -3,7 +3,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.utils import timezone
 from lxml import etree
 
 from articles.models import Article, Region, Topic
+from articles.sitemaps import PieceSitemap
 from interviews.models import Interview
 
 from .factories import (
@@ -27,14 +27,6 @@ pytestmark = pytest.mark.django_db
 SCHEMAS = Path(__file__).parent / "schemas"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Sitemaps are cached: every test starts from an empty cache."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def schema(name):
@@ -248,7 +240,31 @@ def test_a_sitemap_section_runs_a_fixed_number_of_queries(
             regions=[Region.objects.create(name=f"Region {n}")],
             model=Article if n % 2 else Interview,
         )
-    cache.clear()
     with django_assert_num_queries(len(small)):
         root = fetch(client, url, "sitemap.xsd")
     assert len(root.findall(f"{SM}url")) == 11
+
+
+def test_an_unpublished_piece_leaves_every_sitemap_at_once(client):
+    piece = make_article(title="Retracted", published_at=timezone.now() - timedelta(hours=1))
+    urls = [reverse("articles:sitemap", args=["pieces"]), reverse("articles:news_sitemap")]
+    for url in urls:
+        assert piece.get_absolute_url().encode() in client.get(url).content
+    piece.status = Article.Status.DRAFT
+    piece.save()
+    for url in urls:
+        assert piece.get_absolute_url().encode() not in client.get(url).content, url
+
+
+def test_the_index_lists_every_page_of_pieces(client, monkeypatch, django_assert_max_num_queries):
+    monkeypatch.setattr(PieceSitemap, "limit", 2)
+    for _ in range(5):
+        make_article()
+    with django_assert_max_num_queries(3):
+        index = fetch(client, reverse("articles:sitemap_index"), "siteindex.xsd")
+    pages = [loc for loc in locs(index) if loc.startswith("/sitemap-pieces.xml")]
+    assert pages == ["/sitemap-pieces.xml", "/sitemap-pieces.xml?p=2", "/sitemap-pieces.xml?p=3"]
+    seen = []
+    for page in pages:
+        seen += locs(fetch(client, page, "sitemap.xsd"))
+    assert len(set(seen)) == 5
