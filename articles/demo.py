@@ -25,6 +25,7 @@ from .models import (
     TaggedTopic,
     Topic,
 )
+from .search import fill_search_vectors
 
 DEMO_USERNAME = "editor"
 DEMO_PASSWORD = "kazcms-demo-editor"  # noqa: S105 (demo only; refused when DEBUG is off)
@@ -416,6 +417,8 @@ def generate_synthetic(count, batch_size=2000, seed=42, progress=None):
             TaggedTopic.objects.bulk_create(
                 TaggedTopic(content_object_id=a.pk, tag_id=rng.choice(topics)) for a in created
             )
+            # bulk_create skips save(): fill the batch's search vectors in one UPDATE.
+            fill_search_vectors(Article.objects.filter(pk__in=[a.pk for a in created]))
         done += size
         if progress:
             progress(done, count)

@@ -1,6 +1,7 @@
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -420,26 +421,44 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=at or timezone.now())
 
     def for_listing(self):
-        """What a teaser needs: photo, credit, programme and authors."""
-        return self.select_related("lead_photo__credit_person", "programme").prefetch_related(
-            "authors"
+        """What a teaser needs: photo, credit, programme and authors (never the search vector)."""
+        return (
+            self.defer("search_vector")
+            .select_related("lead_photo__credit_person", "programme")
+            .prefetch_related("authors")
         )
 
     def for_detail(self):
         """Everything an article page shows, in a fixed number of queries."""
-        return self.select_related("lead_photo__credit_person", "programme").prefetch_related(
-            "authors",
-            "regions",
-            "topics",
-            "projects__funders",
-            "corrections",
-            models.Prefetch(
-                "related_links",
-                queryset=RelatedArticle.objects.filter(
-                    to_article__in=Article.objects.published()
-                ).select_related("to_article__lead_photo"),
-            ),
+        return (
+            self.defer("search_vector")
+            .select_related("lead_photo__credit_person", "programme")
+            .prefetch_related(
+                "authors",
+                "regions",
+                "topics",
+                "projects__funders",
+                "corrections",
+                models.Prefetch(
+                    "related_links",
+                    queryset=RelatedArticle.objects.filter(
+                        to_article__in=Article.objects.published()
+                    ).select_related("to_article__lead_photo"),
+                ),
+            )
         )
+
+    def for_feed(self):
+        """What a feed item needs: authors, regions and topics, the lead photo and its credit."""
+        return (
+            self.defer("search_vector")
+            .select_related("lead_photo__credit_person")
+            .prefetch_related("authors", "regions", "topics")
+        )
+
+    def for_sitemap(self):
+        """Only what a sitemap entry needs: the address and the dates."""
+        return self.only("slug", "piece_type", "title", "published_at", "updated_at")
 
     def latest_per_programme(self, per_programme=4):
         """The newest pieces of each programme, ranked in the database (one query)."""
@@ -547,6 +566,10 @@ class Article(models.Model):
     )
     version = models.PositiveIntegerField(default=0, editable=False)
 
+    # Full-text search (PostgreSQL): filled from search_text() by articles.search on every
+    # save; GIN-indexed by migration. Page recipes defer it: it can be larger than the body.
+    search_vector = SearchVectorField(null=True, editable=False)
+
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -571,6 +594,7 @@ class Article(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
         super().save(*args, **kwargs)
+        self.update_search_vector()
 
     def get_absolute_url(self):
         app_label = self.piece_type.split(".", 1)[0]
@@ -648,6 +672,19 @@ class Article(models.Model):
     def related_articles(self):
         """Published related pieces in the editor's order (uses the for_detail prefetch)."""
         return [link.to_article for link in self.related_links.all()]
+
+    def search_text(self):
+        """The words search finds this piece by, by weight: A title, B standfirst, C the rest.
+
+        Subclasses extend it (interviews add their questions and answers).
+        """
+        return {"A": self.title, "B": self.standfirst, "C": self.body}
+
+    def update_search_vector(self):
+        """Store this piece's search vector (one UPDATE; nothing to do on SQLite)."""
+        from .search import update_search_vector  # search builds on these models
+
+        update_search_vector(self)
 
 
 def sanitize_field(instance, name):

@@ -1,11 +1,14 @@
 from django.urls import path
 
 from . import preview, views
+from .feeds import feed_urls
+from .sitemaps import sitemap_urls
 
 app_name = "articles"
 
 urlpatterns = [
     path("articles/", views.article_list, name="list"),
+    path("search/", views.search, name="search"),
     path("articles/<str:slug>/", views.detail, name="detail"),
     path("regions/<str:slug>/", views.region, name="region"),
     path("topics/<str:slug>/", views.topic, name="topic"),
@@ -15,3 +18,6 @@ urlpatterns = [
     path("people/<str:slug>/", views.person, name="person"),
     path("preview/<int:pk>/", preview.preview, name="preview"),  # staff only, never cached
 ]
+
+urlpatterns += feed_urls()  # RSS and Atom: /feed/, /regions/<slug>/feed/atom/, …
+urlpatterns += sitemap_urls()  # /sitemap.xml, /sitemap-news.xml, /robots.txt

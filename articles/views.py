@@ -1,7 +1,17 @@
 from django.shortcuts import get_object_or_404, redirect, render
 
+from .feeds import feed_links
 from .models import Article, Funder, FundingProject, Person, Programme, Region, Topic
 from .pagination import paginate
+from .search import (
+    RESULTS_LIMIT,
+    SearchForm,
+    SearchTooSlow,
+    fallback_terms,
+    filter_options,
+    is_postgres,
+    result_pieces,
+)
 
 LATEST_ON_HOME = 10
 
@@ -43,6 +53,7 @@ def _listing(request, obj, pieces, kind_label, template="articles/listing.html",
         "heading": str(obj),
         "kind_label": kind_label,
         "description": getattr(obj, "description", "") or f"{kind_label}: {obj}",
+        "feeds": feed_links(obj),
         **extra,
     }
     return render(request, template, context)
@@ -95,4 +106,37 @@ def person(request, slug):
         "Author",
         template="articles/person.html",
         photos=photos,
+    )
+
+
+def search(request):
+    """The search page: the form, then ranked, highlighted results or suggestions."""
+    form = SearchForm(request.GET)
+    searched, too_slow, ids = form.has_criteria(), False, []
+    if searched:
+        try:
+            ids = form.result_ids()
+        except SearchTooSlow:
+            too_slow = True
+    page = paginate(request, ids)
+    query = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    page.object_list = result_pieces(page.object_list, query) if ids else []
+    terms = fallback_terms(query)
+    options = filter_options()
+    return render(
+        request,
+        "articles/search.html",
+        {
+            "form": form,
+            "searched": searched and not too_slow,
+            "too_slow": too_slow,
+            "query": query,
+            "page": page,
+            "is_capped": is_postgres() and len(ids) >= RESULTS_LIMIT,
+            "results_limit": RESULTS_LIMIT,
+            "single_terms": terms if len(terms) > 1 else [],
+            "filters_active": bool(form.active_filters()) and bool(query),
+            "selects": [(form[name], choices) for name, choices in options.items()],
+            "topics": options["topic"][1:],
+        },
     )

@@ -44,6 +44,15 @@ class Interview(Article):
         self.kind = Article.Kind.INTERVIEW
         super().save(*args, **kwargs)
 
+    def search_text(self):
+        """The article's words, plus the interviewee's name and every question and answer."""
+        text = super().search_text()
+        if self.interviewee_id:
+            text["B"] = f"{text['B']}\n{self.interviewee.name}"
+        segments = [f"{s.question}\n{s.answer}" for s in self.segments.all()] if self.pk else []
+        text["C"] = "\n".join([text["C"], *segments])
+        return text
+
     @property
     def interviewee_description(self):
         if not self.interviewee_id:
@@ -83,3 +92,9 @@ class Segment(models.Model):
     def save(self, *args, **kwargs):
         self.answer = sanitize_field(self, "answer")
         super().save(*args, **kwargs)
+        self.interview.update_search_vector()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.interview.update_search_vector()
+        return result

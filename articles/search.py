@@ -1,0 +1,361 @@
+"""Search: a reader's words and filters turned into ranked, highlighted, published pieces.
+
+On PostgreSQL each piece stores a weighted ``tsvector`` (title A, standfirst B, body and
+interview text C), kept up to date by ``Article.save`` (and segment saves) and GIN-indexed.
+It is built twice: with the ``russian`` configuration, which stems Latin-script words with
+the English Snowball stemmer and Cyrillic words with the Russian one, and with ``simple``,
+which keeps exact words so Kazakh (or any other language) is still found word for word.
+Queries go through ``websearch_to_tsquery`` under both configurations, so any input parses.
+
+On SQLite a fallback finds every word with ``icontains`` over title, standfirst and body
+and ranks title matches first; it does not search interview questions and answers.
+"""
+
+import html
+import re
+import unicodedata
+from datetime import date, datetime, time, timedelta
+
+from django import forms
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import OperationalError, connection, transaction
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.functions import Left
+from django.utils import timezone
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+
+from .models import Article, Programme, Region, Topic
+
+CONFIGS = ("russian", "simple")
+MAX_QUERY_LENGTH = 200  # longer input is cut, and the reader is told
+MAX_TERMS = 10  # words (or quoted phrases) kept from a query; repeats dropped
+# Ranking reads every matching vector, and a common word matches most of the archive:
+# results are the newest RESULTS_LIMIT matches, ranked. A reader narrows with words/filters.
+RESULTS_LIMIT = 500
+SEARCH_TIMEOUT_MS = 3000  # a pathological query gets a message, not a stuck worker
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement_timeout
+SNIPPET_WORDS = 30
+SNIPPET_SOURCE_CHARS = 6000
+START, STOP = "\ue000", "\ue001"  # private-use sentinels around matches in snippets
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2999, 12, 31)
+
+
+def is_postgres():
+    return connection.vendor == "postgresql"
+
+
+def clean_text(value):
+    """Input without control characters (NUL included) or sentinels, spaces collapsed."""
+    kept = "".join(
+        " " if unicodedata.category(ch) in {"Cc", "Cs", "Co"} else ch for ch in value or ""
+    )
+    return " ".join(kept.split())
+
+
+def plain_text(markup):
+    """Words of a rich-text field: tags dropped, entities decoded."""
+    return html.unescape(strip_tags(markup or ""))
+
+
+# --- the stored vector --------------------------------------------------------------------
+
+
+def vector_expression(parts):
+    """A weighted tsvector expression from ``{"A": expression, ...}``, in both configurations."""
+    vector = None
+    for weight, expression in parts.items():
+        for config in CONFIGS:
+            part = SearchVector(expression, config=config, weight=weight)
+            vector = part if vector is None else vector + part
+    return vector
+
+
+def update_search_vector(article):
+    """Store ``article.search_text()`` as its vector: one UPDATE, PostgreSQL only."""
+    if not is_postgres() or article.pk is None:
+        return
+    parts = {
+        weight: Value(clean_text(plain_text(text)))
+        for weight, text in article.search_text().items()
+    }
+    Article.objects.filter(pk=article.pk).update(search_vector=vector_expression(parts))
+
+
+def fill_search_vectors(queryset):
+    """Vectors for many plain pieces at once from their own columns (bulk inserts, rebuilds).
+
+    PostgreSQL's parser skips HTML tags and entities, so the body goes in as it is. Pieces
+    whose class adds text of its own (interviews) need ``update_search_vector`` each.
+    """
+    if not is_postgres():
+        return 0
+    return queryset.update(
+        search_vector=vector_expression({"A": F("title"), "B": F("standfirst"), "C": F("body")})
+    )
+
+
+# --- the reader's query -------------------------------------------------------------------
+
+
+def compact_query(text):
+    """At most MAX_TERMS words or quoted phrases, each once: bounds the work per query."""
+    kept, seen = [], set()
+    for token in re.findall(r'-?"[^"]*"?|\S+', text):
+        if token.lower() not in seen:
+            seen.add(token.lower())
+            kept.append(token)
+    return " ".join(kept[:MAX_TERMS])
+
+
+def pg_query(text):
+    """The reader's words under both configurations; websearch syntax never fails to parse."""
+    text = compact_query(text)
+    query = None
+    for config in CONFIGS:
+        part = SearchQuery(text, config=config, search_type="websearch")
+        query = part if query is None else query | part
+    return query
+
+
+def fallback_terms(text):
+    """Plain words of a query: quotes and search operators dropped, a few at most."""
+    words = re.findall(r"\w[\w'’.-]*", text)
+    terms = []
+    for word in words:
+        word = word.strip("'’.-")
+        if word and word.lower() not in {"or", "and", "not"} and word not in terms:
+            terms.append(word)
+    return terms[:MAX_TERMS]
+
+
+def search(queryset, text):
+    """Ids of the pieces of ``queryset`` that match ``text``, best first.
+
+    PostgreSQL: one pass over the newest RESULTS_LIMIT matches reads and ranks each vector
+    once; the ids are sorted by rank here, and the page then fetches only its own rows.
+    """
+    if not is_postgres():
+        return _fallback_search(queryset, text)
+    query = pg_query(text)
+    rows = _with_timeout(
+        queryset.filter(search_vector=query)
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by("-published_at", "-pk")
+        .values_list("rank", "published_at", "pk")[:RESULTS_LIMIT]
+    )
+    return [pk for _rank, _published_at, pk in sorted(rows, reverse=True)]
+
+
+def newest(queryset):
+    """Ids of the newest pieces of ``queryset`` (at most RESULTS_LIMIT on PostgreSQL)."""
+    ids = queryset.order_by("-published_at", "-pk").values_list("pk", flat=True)
+    return _with_timeout(ids[:RESULTS_LIMIT]) if is_postgres() else list(ids)
+
+
+class SearchTooSlow(Exception):
+    """The database gave up on a query that would have taken too long."""
+
+
+def _with_timeout(queryset):
+    """The rows of ``queryset``, or SearchTooSlow after SEARCH_TIMEOUT_MS (PostgreSQL)."""
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL statement_timeout = {int(SEARCH_TIMEOUT_MS)}")
+            return list(queryset)
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "pgcode", None) != QUERY_CANCELED:
+            raise
+        raise SearchTooSlow from exc
+
+
+def _fallback_search(queryset, text):
+    terms = fallback_terms(text)
+    if not terms:
+        return []
+    title_hits = Value(0)
+    for term in terms:
+        queryset = queryset.filter(
+            Q(title__icontains=term) | Q(standfirst__icontains=term) | Q(body__icontains=term)
+        )
+        title_hits = title_hits + Case(
+            When(title__icontains=term, then=Value(2)),
+            When(standfirst__icontains=term, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    ranked = queryset.annotate(rank=title_hits).order_by("-rank", "-published_at", "-pk")
+    return list(ranked.values_list("pk", flat=True))
+
+
+# --- snippets -----------------------------------------------------------------------------
+
+
+def render_marked(text):
+    """Escape ``text`` and turn sentinel pairs into ``<mark>``; stray sentinels vanish."""
+    escaped = escape(text)
+    marked = re.sub(f"{START}([^{START}{STOP}]*){STOP}", r"<mark>\1</mark>", escaped)
+    return mark_safe(marked.replace(START, "").replace(STOP, ""))  # noqa: S308 (escaped above)
+
+
+def result_pieces(ids, text):
+    """The pieces of one result page, in the order of ``ids``, each with a highlighted
+    ``title_html``, ``standfirst_html`` and ``snippet_html``.
+
+    One query plus the listing prefetches: on PostgreSQL the stemmed body excerpt comes
+    with the rows (ts_headline) and the body itself stays in the database.
+    """
+    terms = [term.lower() for term in fallback_terms(text or "")]
+    pieces = Article.objects.filter(pk__in=ids).for_listing()
+    if text and is_postgres():
+        pieces = pieces.defer("body").annotate(
+            excerpt=SearchHeadline(
+                # The opening of a very long piece is enough for an excerpt.
+                Left("body", SNIPPET_SOURCE_CHARS),
+                pg_query(text),
+                config=CONFIGS[0],
+                start_sel=START,
+                stop_sel=STOP,
+                max_words=SNIPPET_WORDS,
+                min_words=SNIPPET_WORDS // 2,
+            )
+        )
+    by_pk = {piece.pk: piece for piece in pieces}
+    ordered = [by_pk[pk] for pk in ids if pk in by_pk]
+    for piece in ordered:
+        if hasattr(piece, "excerpt"):
+            snippet = html.unescape(piece.excerpt or "")
+        else:  # without words to show in context, the standfirst says enough
+            snippet = _snippet(plain_text(piece.body), terms) if terms else ""
+        piece.title_html = render_marked(_mark_terms(piece.title, terms))
+        piece.standfirst_html = render_marked(_mark_terms(piece.standfirst, terms))
+        piece.snippet_html = render_marked(snippet)
+    return ordered
+
+
+def _mark_terms(text, terms):
+    if not terms:
+        return text
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.I)
+    return pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", text)
+
+
+def _snippet(text, terms):
+    words = text.split()
+    start = 0
+    lowered = [w.lower() for w in words]
+    for index, word in enumerate(lowered):
+        if any(term in word for term in terms):
+            start = max(0, index - SNIPPET_WORDS // 3)
+            break
+    chosen = words[start : start + SNIPPET_WORDS]
+    snippet = " ".join(chosen)
+    if start > 0:
+        snippet = "… " + snippet
+    if start + SNIPPET_WORDS < len(words):
+        snippet += " …"
+    return _mark_terms(snippet, terms)
+
+
+# --- the form -----------------------------------------------------------------------------
+
+
+class SearchForm(forms.Form):
+    """The search box and its filters; every field optional, every value checked."""
+
+    q = forms.CharField(label="Search for", required=False)
+    kind = forms.ChoiceField(
+        label="Kind", required=False, choices=[("", "Any kind"), *Article.Kind.choices]
+    )
+    region = forms.ModelChoiceField(
+        Region.objects.all(), label="Region", required=False, to_field_name="slug",
+        empty_label="Any region",
+    )  # fmt: skip
+    topic = forms.ModelChoiceField(
+        Topic.objects.all(), label="Topic", required=False, to_field_name="slug",
+        empty_label="Any topic",
+    )  # fmt: skip
+    programme = forms.ModelChoiceField(
+        Programme.objects.all(), label="Programme", required=False, to_field_name="slug",
+        empty_label="Any programme",
+    )  # fmt: skip
+    date_from = forms.DateField(
+        label="Published from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="Published until", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    FILTERS = ("kind", "region", "topic", "programme", "date_from", "date_to")
+
+    def __init__(self, data=None, **kwargs):
+        self.was_shortened = False
+        if data is not None:
+            data = {key: clean_text(data.get(key, "")) for key in ["q", *self.FILTERS]}
+            if len(data["q"]) > MAX_QUERY_LENGTH:
+                data["q"] = (
+                    data["q"][:MAX_QUERY_LENGTH].rsplit(" ", 1)[0] or data["q"][:MAX_QUERY_LENGTH]
+                )
+                self.was_shortened = True
+        super().__init__(data, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("date_from", "date_to"):
+            day = cleaned.get(name)
+            if day and not EARLIEST_DATE <= day <= LATEST_DATE:
+                self.add_error(name, "Enter a date between the years 1900 and 2999.")
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date must be on or after the start date.")
+        return cleaned
+
+    def has_criteria(self):
+        return self.is_valid() and any(self.cleaned_data.get(n) for n in ["q", *self.FILTERS])
+
+    def active_filters(self):
+        return [name for name in self.FILTERS if self.is_valid() and self.cleaned_data.get(name)]
+
+    def result_ids(self):
+        """Ids of the published pieces matching the form, best first (newest first without
+        words). Raises SearchTooSlow when the database gives up."""
+        data = self.cleaned_data
+        pieces = Article.objects.published()
+        if data["kind"]:
+            pieces = pieces.filter(kind=data["kind"])
+        if data["region"]:
+            pieces = pieces.filter(regions=data["region"])
+        if data["topic"]:
+            pieces = pieces.filter(topics=data["topic"])
+        if data["programme"]:
+            pieces = pieces.filter(programme=data["programme"])
+        if data["date_from"]:
+            pieces = pieces.filter(published_at__gte=_day_start(data["date_from"]))
+        if data["date_to"]:
+            pieces = pieces.filter(published_at__lt=_day_start(data["date_to"] + timedelta(1)))
+        if data["q"]:
+            return search(pieces, data["q"])
+        return newest(pieces)
+
+
+def filter_options():
+    """(value, label) options of each filter: regions, topics and programmes in one query."""
+    options = {
+        "kind": [("", "Any kind"), *Article.Kind.choices],
+        "region": [("", "Any region")],
+        "topic": [("", "Any topic")],
+        "programme": [("", "Any programme")],
+    }
+    vocabularies = [
+        model.objects.order_by().annotate(field=Value(name)).values_list("field", "name", "slug")
+        for name, model in (("region", Region), ("topic", Topic), ("programme", Programme))
+    ]
+    rows = vocabularies[0].union(*vocabularies[1:], all=True).order_by("field", "name")
+    for field, name, slug in rows:
+        options[field].append((slug, name))
+    return options
+
+
+def _day_start(day):
+    return timezone.make_aware(datetime.combine(day, time.min))

@@ -1,0 +1,202 @@
+"""Sitemaps and robots.txt: every public piece, listing and person page for search engines.
+
+A sitemap index lists one sitemap per section (pieces, pages, regions, topics, programmes,
+funding projects, funders, people) and a Google News sitemap of the last two days. Every
+section starts from ``Article.objects.published()``: listings and people appear only once
+they have a public piece, and their last modification is that piece's date.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.db.models import Max, Q
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from .models import Article, Funder, FundingProject, Person, Programme, Region, Topic
+
+NEWS_WINDOW = timedelta(days=2)
+NEWS_LIMIT = 1000  # Google's maximum per news sitemap
+
+
+class PieceSitemap(Sitemap):
+    """Every published piece, with the time it last changed."""
+
+    limit = 2_000  # entries per sitemap page: small pages render in well under a second
+    changefreq = "weekly"
+
+    def items(self):
+        return Article.objects.published().for_sitemap().order_by("-published_at", "-pk")
+
+    def lastmod(self, item):
+        # A scheduled piece goes live after its last edit.
+        return max(item.updated_at, item.published_at)
+
+    def get_latest_lastmod(self):
+        # The newest publication (an index scan); an edit to an old piece shows in its own
+        # <lastmod>, and scanning every piece's updated_at for the index is not worth it.
+        return Article.objects.published().aggregate(latest=Max("published_at"))["latest"]
+
+
+class PageSitemap(Sitemap):
+    """The home page and the list of latest pieces."""
+
+    changefreq = "hourly"
+
+    def items(self):
+        return ["home", "articles:list"]
+
+    def location(self, item):
+        return reverse(item)
+
+    def lastmod(self, item):
+        return Article.objects.published().aggregate(latest=Max("published_at"))["latest"]
+
+    def get_latest_lastmod(self):
+        return self.lastmod(None)
+
+
+class ListingSitemap(Sitemap):
+    """Listing pages of one model that have at least one published piece.
+
+    One grouped query finds them with the date of their newest piece; the list is kept for
+    the request, so the index's last modification and the page share it.
+    """
+
+    model = None
+    lookup = None  # the path from the model to its pieces, e.g. "articles"
+    changefreq = "daily"
+    limit = 50_000  # the protocol's maximum: the index assumes one page per listing
+
+    @cached_property
+    def _objects(self):
+        now = timezone.now()
+        published = Q(
+            **{
+                f"{self.lookup}__status": Article.Status.PUBLISHED,
+                f"{self.lookup}__published_at__lte": now,
+            }
+        )
+        return list(
+            self.model.objects.annotate(
+                latest_piece_at=Max(f"{self.lookup}__published_at", filter=published)
+            )
+            .filter(latest_piece_at__isnull=False)
+            .order_by("pk")
+        )
+
+    def items(self):
+        return self._objects
+
+    def lastmod(self, item):
+        return item.latest_piece_at
+
+
+def _listing(model, lookup):
+    return type(f"{model.__name__}Sitemap", (ListingSitemap,), {"model": model, "lookup": lookup})
+
+
+SITEMAPS = {
+    "pieces": PieceSitemap,
+    "pages": PageSitemap,
+    "regions": _listing(Region, "articles"),
+    "topics": _listing(Topic, "articles"),
+    "programmes": _listing(Programme, "articles"),
+    "projects": _listing(FundingProject, "articles"),
+    "funders": _listing(Funder, "projects__articles"),
+    "people": _listing(Person, "articles"),
+}
+
+
+def index(request):
+    """The sitemap index: each section (the pieces in pages), then the news sitemap.
+
+    Two cheap queries: it counts the pieces, and listing sections always fit one page,
+    so the listings' grouped queries run only when their own sitemap is asked for.
+    """
+    pieces = PieceSitemap()
+    entries = []
+    for name in SITEMAPS:
+        url = request.build_absolute_uri(reverse("articles:sitemap", args=[name]))
+        if name == "pieces":
+            latest = pieces.get_latest_lastmod()
+            pages = pieces.paginator.num_pages
+            entries += [(url, latest), *((f"{url}?p={n}", latest) for n in range(2, pages + 1))]
+        else:
+            entries.append((url, None))
+    latest_news = news_pieces().first()
+    if latest_news:
+        news = request.build_absolute_uri(reverse("articles:news_sitemap"))
+        entries.append((news, latest_news.published_at))
+    sitemaps = [sitemap_views.SitemapIndexItem(url, lastmod) for url, lastmod in entries]
+    return render(
+        request,
+        "sitemaps/sitemap_index.xml",
+        {"sitemaps": sitemaps},
+        content_type="application/xml; charset=utf-8",
+    )
+
+
+def section(request, section, sitemaps):
+    """One section of the sitemap (pages of it with ``?p=2``)."""
+    return sitemap_views.sitemap(
+        request, sitemaps, section=section, template_name="sitemaps/sitemap.xml"
+    )
+
+
+def news_pieces(now=None):
+    """Pieces published in the last two days, newest first (what a news sitemap lists)."""
+    now = now or timezone.now()
+    return (
+        Article.objects.published(at=now)
+        .filter(published_at__gte=now - NEWS_WINDOW)
+        .for_sitemap()
+        .order_by("-published_at", "-pk")[:NEWS_LIMIT]
+    )
+
+
+def news_sitemap(request):
+    """A Google News sitemap (news: namespace) of the last two days.
+
+    With no recent pieces it is an empty urlset, and the index and robots.txt leave it out.
+    """
+    return render(
+        request,
+        "sitemaps/news.xml",
+        {
+            "pieces": news_pieces(),
+            "publication": settings.KAZCMS_SITE_NAME,
+            "language": settings.LANGUAGE_CODE.split("-")[0],
+            "base": f"{request.scheme}://{request.get_host()}",
+        },
+        content_type="application/xml; charset=utf-8",
+    )
+
+
+DISALLOWED = ["/admin/", "/preview/", "/*?*preview=", "/search/"]
+
+
+def robots_txt(request):
+    """Crawlers: everything public, not the admin, staff previews or search results."""
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in DISALLOWED), ""]
+    sitemaps = ["articles:sitemap_index"]
+    if news_pieces().exists():
+        sitemaps.append("articles:news_sitemap")
+    for name in sitemaps:
+        lines.append(f"Sitemap: {request.build_absolute_uri(reverse(name))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def sitemap_urls():
+    """URL patterns: /sitemap.xml, /sitemap-<section>.xml, /sitemap-news.xml, /robots.txt."""
+    return [
+        path("sitemap.xml", index, name="sitemap_index"),
+        path("sitemap-news.xml", news_sitemap, name="news_sitemap"),
+        path("sitemap-<slug:section>.xml", section, {"sitemaps": SITEMAPS}, name="sitemap"),
+        path("robots.txt", robots_txt, name="robots_txt"),
+    ]

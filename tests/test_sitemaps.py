@@ -1,0 +1,270 @@
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from lxml import etree
+
+from articles.models import Article, Region, Topic
+from articles.sitemaps import PieceSitemap
+from interviews.models import Interview
+
+from .factories import (
+    make_article,
+    make_draft,
+    make_interview,
+    make_person,
+    make_programme,
+    make_project,
+)
+
+pytestmark = pytest.mark.django_db
+
+SCHEMAS = Path(__file__).parent / "schemas"
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+
+
+def schema(name):
+    return etree.XMLSchema(etree.parse(str(SCHEMAS / name)))
+
+
+def fetch(client, url, xsd):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert response["Content-Type"].startswith("application/xml")
+    root = etree.fromstring(response.content)
+    validator = schema(xsd)
+    assert validator.validate(root), (url, list(validator.error_log))
+    return root
+
+
+def path_of(url):
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def locs(root):
+    return [path_of(loc.text) for loc in root.iter(f"{SM}loc")]
+
+
+@pytest.fixture
+def newsroom():
+    """Public pieces in every vocabulary, hidden twins, and vocabularies with only hidden pieces."""
+    author = make_person(name="Aigerim Writer")
+    region, topic = Region.objects.create(name="Kazakhstan"), Topic.objects.create(name="Land")
+    programme, project = make_programme(name="Bureau"), make_project(name="Bridging Divides")
+    shared = {
+        "authors": [author],
+        "regions": [region],
+        "topics": [topic],
+        "projects": [project],
+        "programme": programme,
+    }
+    recent = timezone.now() - timedelta(hours=1)  # the factory's default may be days ago
+    public = make_article(title="Public piece", published_at=recent, **shared)
+    interview = make_interview(title="Public interview", published_at=recent, **shared)
+    ghost = {
+        "authors": [make_person(name="Ghost Writer")],
+        "regions": [Region.objects.create(name="Atlantis")],
+        "topics": [Topic.objects.create(name="Secrets")],
+        "projects": [make_project(name="Hidden Project")],
+        "programme": make_programme(name="Hidden Bureau"),
+    }
+    hidden = [
+        make_draft(title="DRAFTCANARY", slug="draftcanary", **ghost),
+        make_article(
+            title="SCHEDCANARY",
+            slug="schedcanary",
+            published_at=timezone.now() + timedelta(hours=2),
+            **ghost,
+        ),
+        make_interview(
+            title="IVCANARY", slug="ivcanary", status="draft", published_at=None, **ghost
+        ),
+    ]
+    return {
+        "author": author,
+        "region": region,
+        "topic": topic,
+        "programme": programme,
+        "project": project,
+        "funder": project.funders.get(),
+        "public": [public, interview],
+        "hidden": hidden,
+        "ghost": ghost,
+    }
+
+
+def test_the_index_lists_every_section_and_each_is_valid(client, newsroom):
+    index = fetch(client, reverse("articles:sitemap_index"), "siteindex.xsd")
+    sections = locs(index)
+    assert [urlsplit(s).path for s in sections] == [
+        "/sitemap-pieces.xml",
+        "/sitemap-pages.xml",
+        "/sitemap-regions.xml",
+        "/sitemap-topics.xml",
+        "/sitemap-programmes.xml",
+        "/sitemap-projects.xml",
+        "/sitemap-funders.xml",
+        "/sitemap-people.xml",
+        "/sitemap-news.xml",
+    ]
+    listed = []
+    for section in sections:
+        listed += locs(fetch(client, section, "sitemap.xsd"))
+    for url in listed:
+        assert client.get(url).status_code == 200, url
+    n = newsroom
+    expected = [piece.get_absolute_url() for piece in n["public"]] + [
+        reverse("home"),
+        reverse("articles:list"),
+        *(n[name].get_absolute_url() for name in ("region", "topic", "programme", "project")),
+        n["funder"].get_absolute_url(),
+        n["author"].get_absolute_url(),
+    ]
+    assert set(expected) <= set(listed)
+
+
+def test_hidden_pieces_and_their_only_listings_are_left_out(client, newsroom):
+    everything = b""
+    for section in locs(fetch(client, reverse("articles:sitemap_index"), "siteindex.xsd")):
+        everything += client.get(section).content
+    for piece in newsroom["hidden"]:
+        assert piece.get_absolute_url().encode() not in everything
+    for name, value in newsroom["ghost"].items():
+        objects = value if isinstance(value, list) else [value]
+        for obj in objects:
+            assert obj.get_absolute_url().encode() not in everything, name
+    for canary in (b"DRAFTCANARY", b"SCHEDCANARY", b"IVCANARY", b"draftcanary", b"schedcanary"):
+        assert canary not in everything
+
+
+def test_pieces_carry_their_last_modification_time(client):
+    edited = make_article(title="Edited")
+    Article.objects.filter(pk=edited.pk).update(
+        updated_at=timezone.now() - timedelta(hours=1),
+        published_at=timezone.now() - timedelta(days=3),
+    )
+    # Scheduled ahead, edited earlier, live now: it changed when it went live.
+    went_live = make_article(title="Went live")
+    Article.objects.filter(pk=went_live.pk).update(
+        updated_at=timezone.now() - timedelta(days=5),
+        published_at=timezone.now() - timedelta(minutes=5),
+    )
+    root = fetch(client, reverse("articles:sitemap", args=["pieces"]), "sitemap.xsd")
+    lastmods = {
+        path_of(url.find(f"{SM}loc").text): url.find(f"{SM}lastmod").text
+        for url in root.iter(f"{SM}url")
+    }
+    edited.refresh_from_db()
+    went_live.refresh_from_db()
+    assert (
+        lastmods[edited.get_absolute_url()]
+        == edited.updated_at.astimezone(timezone.get_current_timezone()).isoformat()
+    )
+    assert (
+        lastmods[went_live.get_absolute_url()]
+        == went_live.published_at.astimezone(timezone.get_current_timezone()).isoformat()
+    )
+
+
+def test_the_news_sitemap_lists_the_last_two_days_only(client):
+    now = timezone.now()
+    recent = make_article(title="Fresh & new", published_at=now - timedelta(hours=47))
+    make_interview(title="Fresh interview", published_at=now - timedelta(hours=1))
+    make_article(title="Too old", published_at=now - timedelta(hours=49))
+    make_article(title="Not yet", published_at=now + timedelta(hours=1))
+    make_draft(title="Draft news")
+    root = fetch(client, reverse("articles:news_sitemap"), "sitemap.xsd")
+    titles = [title.text for title in root.iter(f"{NEWS}title")]
+    assert titles == ["Fresh interview", "Fresh & new"]
+    entry = next(
+        url
+        for url in root.iter(f"{SM}url")
+        if path_of(url.find(f"{SM}loc").text) == recent.get_absolute_url()
+    )
+    news = entry.find(f"{NEWS}news")
+    assert news.findtext(f"{NEWS}publication/{NEWS}name") == "KazCMS Newsroom"
+    assert news.findtext(f"{NEWS}publication/{NEWS}language") == "en"
+    published = news.findtext(f"{NEWS}publication_date")
+    assert published == recent.published_at.astimezone(timezone.get_current_timezone()).isoformat()
+
+
+def test_without_recent_pieces_the_news_sitemap_is_not_advertised(client):
+    make_article(title="Old", published_at=timezone.now() - timedelta(days=5))
+    index = fetch(client, reverse("articles:sitemap_index"), "siteindex.xsd")
+    assert not any("news" in loc for loc in locs(index))
+    assert "sitemap-news" not in client.get(reverse("articles:robots_txt")).content.decode()
+    response = client.get(reverse("articles:news_sitemap"))
+    assert response.status_code == 200
+    assert etree.fromstring(response.content).findall(f"{SM}url") == []
+
+
+def test_robots_txt_points_to_the_sitemaps_and_keeps_admin_and_previews_out(client):
+    make_article(title="Today", published_at=timezone.now() - timedelta(hours=1))
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "User-agent: *"
+    assert "Disallow: /admin/" in lines
+    assert "Disallow: /preview/" in lines
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert "Sitemap: http://testserver/sitemap-news.xml" in lines
+    assert "Disallow: /" not in lines  # the public site stays crawlable
+
+
+@pytest.mark.parametrize("url", ["/sitemap-nope.xml", "/sitemap-pieces.xml?p=abc"])
+def test_bad_sitemap_addresses_are_404(client, url):
+    make_article()
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("section", ["pieces", "people", "regions"])
+def test_a_sitemap_section_runs_a_fixed_number_of_queries(
+    client, section, django_assert_num_queries
+):
+    region = Region.objects.create(name="Kyrgyzstan")
+    make_article(authors=[make_person()], regions=[region])
+    url = reverse("articles:sitemap", args=[section])
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for n in range(10):
+        make_article(
+            authors=[make_person()],
+            regions=[Region.objects.create(name=f"Region {n}")],
+            model=Article if n % 2 else Interview,
+        )
+    with django_assert_num_queries(len(small)):
+        root = fetch(client, url, "sitemap.xsd")
+    assert len(root.findall(f"{SM}url")) == 11
+
+
+def test_an_unpublished_piece_leaves_every_sitemap_at_once(client):
+    piece = make_article(title="Retracted", published_at=timezone.now() - timedelta(hours=1))
+    urls = [reverse("articles:sitemap", args=["pieces"]), reverse("articles:news_sitemap")]
+    for url in urls:
+        assert piece.get_absolute_url().encode() in client.get(url).content
+    piece.status = Article.Status.DRAFT
+    piece.save()
+    for url in urls:
+        assert piece.get_absolute_url().encode() not in client.get(url).content, url
+
+
+def test_the_index_lists_every_page_of_pieces(client, monkeypatch, django_assert_max_num_queries):
+    monkeypatch.setattr(PieceSitemap, "limit", 2)
+    for _ in range(5):
+        make_article()
+    with django_assert_max_num_queries(3):
+        index = fetch(client, reverse("articles:sitemap_index"), "siteindex.xsd")
+    pages = [loc for loc in locs(index) if loc.startswith("/sitemap-pieces.xml")]
+    assert pages == ["/sitemap-pieces.xml", "/sitemap-pieces.xml?p=2", "/sitemap-pieces.xml?p=3"]
+    seen = []
+    for page in pages:
+        seen += locs(fetch(client, page, "sitemap.xsd"))
+    assert len(set(seen)) == 5
