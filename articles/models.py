@@ -118,6 +118,12 @@ class FundingProject(SluggedModel):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "The end date must be on or after the start date."})
 
+    def covers(self, day):
+        """Whether ``day`` falls within the project's dates (open ends count as covered)."""
+        return (self.starts_on is None or self.starts_on <= day) and (
+            self.ends_on is None or day <= self.ends_on
+        )
+
     def acknowledgement_text(self):
         """The acknowledgement with its placeholders filled (uses prefetched funders)."""
         names = [funder.name for funder in self.funders.all()]
@@ -243,6 +249,13 @@ class ArticleQuerySet(models.QuerySet):
             ),
         )
 
+    def for_export(self):
+        """What an export row needs; iterated with ``iterator(chunk_size=…)`` it prefetches
+        per batch, so an export runs a fixed number of queries per batch, never per row."""
+        return self.select_related("lead_photo__credit_person", "programme").prefetch_related(
+            "authors", "regions", "topics", "projects__funders"
+        )
+
     def latest_per_programme(self, per_programme=4):
         """The newest pieces of each programme, ranked in the database (one query)."""
         ranked = self.filter(programme__isnull=False).annotate(
@@ -334,6 +347,7 @@ class Article(models.Model):
         ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
         indexes = [models.Index(fields=["status", "-published_at"], name="article_public_idx")]
+        permissions = [("export_articles", "Can export article lists and donor reports")]
 
     def __str__(self):
         return self.title
@@ -369,6 +383,24 @@ class Article(models.Model):
                 f"The lead photo “{photo}” has no alt text: add it in the photo library."
             )
         return problems
+
+    def funding_warnings(self, today=None):
+        """Why a published piece does not fit its funding projects' dates (warnings, not errors:
+        pieces are sometimes published late on purpose). Uses ``projects`` as saved."""
+        if self.status != self.Status.PUBLISHED or self.published_at is None:
+            return []
+        day = timezone.localdate(self.published_at)
+        today = today or timezone.localdate()
+        warnings = []
+        for project in self.projects.all():
+            if not project.covers(day):
+                warnings.append(
+                    f"The publication date {day:%d %B %Y} is outside the dates of the project "
+                    f"“{project}” ({project.starts_on or '…'} – {project.ends_on or 'ongoing'})."
+                )
+            elif project.ends_on and project.ends_on < today:
+                warnings.append(f"The project “{project}” ended on {project.ends_on:%d %B %Y}.")
+        return warnings
 
     @property
     def is_public(self):

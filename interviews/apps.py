@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class InterviewsConfig(AppConfig):
     name = "interviews"
+
+    def ready(self):
+        from . import exports
+
+        exports.register()  # the interviewee column in article exports

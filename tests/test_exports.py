@@ -1,0 +1,274 @@
+import csv
+import io
+import json
+from datetime import datetime, timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from articles import exports
+from articles.models import Article, Funder, Region, Topic
+
+from .factories import (
+    make_article,
+    make_draft,
+    make_interview,
+    make_person,
+    make_photo,
+    make_programme,
+    make_project,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def local(*args):
+    return timezone.make_aware(datetime(*args))
+
+
+@pytest.fixture
+def newsroom():
+    """Pieces that each filter tells apart, plus hidden ones that must stay out by default."""
+    norway, eu = Funder.objects.create(name="Norway"), Funder.objects.create(name="EU")
+    bridging = make_project(name="Bridging", slug="bridging", funders=[norway])
+    voices = make_project(name="Voices", slug="voices", funders=[eu, norway])
+    bureau = make_programme(name="Bureau", slug="bureau")
+    other_bureau = make_programme(name="Other bureau", slug="other-bureau")
+    kz, kg = Region.objects.create(name="Kazakhstan"), Region.objects.create(name="Kyrgyzstan")
+    security, land = Topic.objects.create(name="Security"), Topic.objects.create(name="Land")
+    zara, aigerim = make_person(name="Zara Writer"), make_person(name="Aigerim Writer")
+    pieces = {
+        "analysis": make_article(
+            title="Қазақстан: жер реформасы",
+            kind="analysis",
+            published_at=local(2026, 3, 10, 9),
+            authors=[zara, aigerim],
+            projects=[bridging, voices],
+            programme=bureau,
+            regions=[kz],
+            topics=[security, land],
+            body="<p>One two three &amp; four</p><p>five</p>",
+            lead_photo=make_photo(credit_person=make_person(name="Nurlan Photo")),
+        ),
+        "news": make_article(
+            title="Border news",
+            kind="news",
+            published_at=local(2026, 4, 2, 23, 30),
+            projects=[voices],
+            programme=other_bureau,
+            regions=[kg],
+            topics=[land],
+        ),
+        "interview": make_interview(
+            title="Talking water",
+            published_at=local(2026, 5, 1, 0, 30),
+            segments=2,
+            interviewee=make_person(name="Helen Expert"),
+            projects=[bridging],
+            programme=bureau,
+            regions=[kz, kg],
+        ),
+        "draft": make_draft(title="Draft piece", projects=[bridging], programme=bureau),
+        "scheduled": make_article(
+            title="Scheduled piece",
+            published_at=timezone.now() + timedelta(days=2),
+            projects=[bridging],
+            programme=bureau,
+        ),
+    }
+    return {"pieces": pieces, "norway": norway, "eu": eu}
+
+
+def run(*args, **kwargs):
+    out = io.StringIO()
+    call_command("export_articles", *args, stdout=out, stderr=io.StringIO(), **kwargs)
+    return out.getvalue()
+
+
+def csv_rows(*args):
+    return list(csv.reader(io.StringIO(run("--format", "csv", *args))))
+
+
+def ids(*args):
+    return {int(row[0]) for row in csv_rows(*args)[1:]}
+
+
+def pks(newsroom, *names):
+    return {newsroom["pieces"][name].pk for name in names}
+
+
+def xlsx_rows(path):
+    sheet = load_workbook(path, read_only=True).worksheets[0]
+    return [["" if value is None else value for value in row] for row in sheet.values]
+
+
+def test_csv_xlsx_and_json_parse_back_to_the_same_rows(newsroom, tmp_path):
+    from_csv = csv_rows()
+    call_command("export_articles", "--format", "xlsx", "--output", tmp_path / "a.xlsx")
+    from_xlsx = xlsx_rows(tmp_path / "a.xlsx")
+    from_json = json.loads(run("--format", "json"))
+
+    headers = [column.header for column in exports.get_columns()]
+    assert from_csv[0] == headers and from_xlsx[0] == headers
+    assert len(from_csv) == 4  # three public pieces
+    assert [[str(value) for value in row] for row in from_xlsx] == from_csv
+    keys = [column.key for column in exports.get_columns()]
+    assert [list(row) for row in from_json] == [keys] * 3
+    assert [[str(row[key]) for key in keys] for row in from_json] == from_csv[1:]
+
+
+def test_columns_hold_what_a_donor_report_needs(newsroom):
+    rows = {row["id"]: row for row in json.loads(run("--format", "json"))}
+    analysis = rows[newsroom["pieces"]["analysis"].pk]
+    assert analysis == {
+        "id": newsroom["pieces"]["analysis"].pk,
+        "kind": "Analysis",
+        "title": "Қазақстан: жер реформасы",
+        "url": "http://127.0.0.1:8000" + newsroom["pieces"]["analysis"].get_absolute_url(),
+        "published_at": "2026-03-10T09:00:00+05:00",
+        "authors": "Aigerim Writer; Zara Writer",
+        "interviewee": "",
+        "programme": "Bureau",
+        "projects": "Bridging; Voices",
+        "funders": "EU; Norway",
+        "regions": "Kazakhstan",
+        "topics": "Land; Security",
+        "word_count": 5,
+        "photo_credit": "Nurlan Photo",
+        "status": "Published",
+    }
+    interview = rows[newsroom["pieces"]["interview"].pk]
+    assert interview["kind"] == "Interview"
+    assert interview["interviewee"] == "Helen Expert"
+    assert interview["url"].endswith("/interviews/talking-water/")
+    # the introduction plus two questions and answers of two words each
+    assert interview["word_count"] == 4 + 2 * (2 + 2)  # "Body of article N", "Question n?"…
+
+
+def test_base_url_option_makes_the_url_absolute(newsroom):
+    rows = json.loads(run("--format", "json", "--base-url", "https://cabar.example/"))
+    assert all(row["url"].startswith("https://cabar.example/") for row in rows)
+    assert not any("//articles" in row["url"] for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((), {"analysis", "news", "interview"}),
+        (("--project", "bridging"), {"analysis", "interview"}),
+        (("--project", "voices"), {"analysis", "news"}),
+        (("--funder", "eu"), {"analysis", "news"}),
+        (("--funder", "norway"), {"analysis", "news", "interview"}),
+        (("--programme", "bureau"), {"analysis", "interview"}),
+        (("--kind", "news"), {"news"}),
+        (("--kind", "interview"), {"interview"}),
+        (("--region", "kyrgyzstan"), {"news", "interview"}),
+        (("--topic", "land"), {"analysis", "news"}),
+        (("--since", "2026-04-02"), {"news", "interview"}),
+        (("--until", "2026-04-02"), {"analysis", "news"}),
+        (("--since", "2026-04-03", "--until", "2026-05-01"), {"interview"}),
+        (("--project", "bridging", "--region", "kyrgyzstan"), {"interview"}),
+    ],
+)
+def test_every_filter_narrows_the_export(newsroom, args, expected):
+    assert ids(*args) == pks(newsroom, *expected)
+
+
+def test_unpublished_pieces_only_when_asked_for(newsroom):
+    public = pks(newsroom, "analysis", "news", "interview")
+    assert ids() == public
+    assert ids("--status", "draft") == pks(newsroom, "draft")
+    assert ids("--status", "scheduled") == pks(newsroom, "scheduled")
+    assert ids("--status", "all") == public | pks(newsroom, "draft", "scheduled")
+    rows = {int(row[0]): row[-1] for row in csv_rows("--status", "all")[1:]}
+    assert rows[newsroom["pieces"]["draft"].pk] == "Draft"
+    assert rows[newsroom["pieces"]["scheduled"].pk] == "Scheduled"
+
+
+def test_cyrillic_survives_csv_with_bom_and_xlsx(newsroom, tmp_path):
+    call_command("export_articles", "--bom", "--kind", "analysis", "--output", tmp_path / "a.csv")
+    raw = (tmp_path / "a.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[1][2] == "Қазақстан: жер реформасы"
+    assert not (tmp_path / "b.csv").exists()
+    call_command("export_articles", "--kind", "analysis", "--output", tmp_path / "b.csv")
+    assert not (tmp_path / "b.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    call_command(
+        "export_articles", "--format", "xlsx", "--kind", "analysis", "-o", tmp_path / "a.xlsx"
+    )
+    assert xlsx_rows(tmp_path / "a.xlsx")[1][2] == "Қазақстан: жер реформасы"
+
+
+DANGEROUS = ['=HYPERLINK("http://x")', "+1+2", "-3+4", "@SUM(A1)", "\tTab", "\rReturn"]
+
+
+def test_formula_injection_is_neutralised_in_csv_and_xlsx(tmp_path):
+    for title in DANGEROUS:
+        make_article(title=title, authors=[make_person(name="=cmd|' /C calc'!A0")])
+    titles = {row[2] for row in csv_rows()[1:]}
+    assert titles == {"'" + title for title in DANGEROUS}
+    assert {row[5] for row in csv_rows()[1:]} == {"'=cmd|' /C calc'!A0"}
+
+    call_command("export_articles", "--format", "xlsx", "--output", tmp_path / "a.xlsx")
+    sheet = load_workbook(tmp_path / "a.xlsx").worksheets[0]
+    cells = [row[2] for row in sheet.iter_rows(min_row=2)]
+    # XML reads a lone carriage return back as a line feed
+    assert {cell.value for cell in cells} == {"'" + t.replace("\r", "\n") for t in DANGEROUS}
+    assert {cell.data_type for cell in cells} == {"s"}  # text, never a formula
+
+
+def test_harmless_text_and_numbers_are_left_alone():
+    assert exports.safe_cell("Almaty - a city") == "Almaty - a city"
+    assert exports.safe_cell(-5) == -5
+    assert exports.safe_cell("") == ""
+
+
+def _export_queries(**kwargs):
+    with CaptureQueriesContext(connection) as ctx:
+        for _ in exports.export(Article.objects.published(), "csv", **kwargs):
+            pass
+    return len(ctx.captured_queries)
+
+
+def test_query_count_is_per_batch_not_per_row():
+    def add(n):
+        for _ in range(n):
+            make_article(
+                authors=[make_person(), make_person()],
+                projects=[make_project(), make_project()],
+                regions=[Region.objects.create(name=f"R{Region.objects.count()}")],
+                lead_photo=make_photo(credit_person=make_person()),
+                programme=make_programme(),
+            )
+        make_interview(segments=3)
+
+    add(2)
+    small = _export_queries(batch_size=100)
+    add(30)
+    assert _export_queries(batch_size=100) == small
+    # two batches: the prefetches and the interview queries run once more
+    assert _export_queries(batch_size=20) == 2 * small - 1
+
+
+def test_unknown_slug_and_bad_dates_are_clear_errors(newsroom):
+    with pytest.raises(CommandError, match="No funding project with the slug “nope”"):
+        run("--project", "nope")
+    with pytest.raises(CommandError, match="is not a date"):
+        run("--since", "10/03/2026")
+    with pytest.raises(CommandError, match="--until is before --since"):
+        run("--since", "2026-05-01", "--until", "2026-04-01")
+    with pytest.raises(CommandError, match="XLSX is binary"):
+        run("--format", "xlsx")
+
+
+def test_export_streams_in_chunks():
+    for n in range(3):
+        make_article(title=f"Piece {n} " + "x" * 200, body="<p>" + "word " * 50 + "</p>")
+    chunks = list(exports.export(Article.objects.all(), "json"))
+    assert all(isinstance(chunk, bytes) for chunk in chunks)
+    assert len(json.loads(b"".join(chunks))) == 3
