@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 
+from .admin_exports import ExportMixin
 from .models import (
     Article,
     Funder,
@@ -170,6 +171,7 @@ class PieceAdmin(admin.ModelAdmin):
         "kind",
         "programme",
         "projects",
+        "projects__funders",
         ("regions", admin.RelatedOnlyFieldListFilter),
         ("topics", admin.RelatedOnlyFieldListFilter),
         "published_at",
@@ -210,7 +212,7 @@ class PieceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(PieceAdmin):
+class ArticleAdmin(ExportMixin, PieceAdmin):
     """All pieces in one list; interviews open in their own form with their segments."""
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
