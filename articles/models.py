@@ -250,10 +250,21 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_export(self):
-        """What an export row needs; iterated with ``iterator(chunk_size=…)`` it prefetches
-        per batch, so an export runs a fixed number of queries per batch, never per row."""
-        return self.select_related("lead_photo__credit_person", "programme").prefetch_related(
-            "authors", "regions", "topics", "projects__funders"
+        """What an export row reads from the piece itself, as plain values: model instances
+        would cost more than the export. ``articles.exports`` adds people, tags and projects
+        per batch (a fixed number of queries per batch, never per row)."""
+        return self.values(
+            "pk",
+            "piece_type",
+            "slug",
+            "title",
+            "kind",
+            "status",
+            "published_at",
+            "body",
+            "programme__name",
+            "lead_photo__credit_text",
+            "lead_photo__credit_person__name",
         )
 
     def latest_per_programme(self, per_programme=4):

@@ -10,7 +10,7 @@ def fill(pieces, rows):
     """Interviewee names and segment words for a batch: at most two queries per batch."""
     from .models import Interview, Segment
 
-    pks = [piece.pk for piece in pieces if piece.piece_type == INTERVIEW]
+    pks = [piece["pk"] for piece in pieces if piece["piece_type"] == INTERVIEW]
     if not pks:
         return
     names = dict(Interview.objects.filter(pk__in=pks).values_list("pk", "interviewee__name"))

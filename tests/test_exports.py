@@ -429,3 +429,10 @@ def test_admin_export_query_count_does_not_grow_with_rows(exporter, newsroom):
     for _ in range(15):
         make_article(authors=[make_person()], projects=[make_project()], programme=make_programme())
     assert queries() == before
+
+
+def test_word_count_counts_words_not_markup_or_punctuation():
+    assert exports.word_count("<p>One two &amp; three</p><p>four — five.</p>") == 5
+    assert exports.word_count("<p>Don't go to Ust-Kamenogorsk, «please»!</p>") == 5
+    assert exports.word_count("<p>Қазақ тілі</p>") == 2
+    assert exports.word_count("") == 0
