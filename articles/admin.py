@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .admin_exports import ExportMixin
+from .admin_exports import DonorReportMixin, ExportMixin
 from .models import (
     Article,
     Funder,
@@ -89,7 +89,7 @@ class FunderAdmin(admin.ModelAdmin):
 
 
 @admin.register(FundingProject)
-class FundingProjectAdmin(admin.ModelAdmin):
+class FundingProjectAdmin(DonorReportMixin, admin.ModelAdmin):
     list_display = ["name", "programme", "starts_on", "ends_on"]
     list_filter = ["programme", "funders"]
     search_fields = ["name", "funders__name"]

@@ -6,16 +6,23 @@ actions export the selected rows. Only users with ``articles.export_articles`` m
 (others get 403) and every export is written to the admin log.
 """
 
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from django import forms
 from django.contrib import messages
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 
-from . import exports
+from . import exports, reports
 
 EXPORT_PERMISSION = "articles.export_articles"
 
@@ -123,3 +130,142 @@ class ExportMixin:
         )
         chunks = exports.export(queryset, fmt, base_url=site_url(request))
         return download(chunks, fmt, self.opts.verbose_name_plural.replace(" ", "-"))
+
+
+# --- Donor reports ----------------------------------------------------------------------------
+
+
+class ReportPeriodForm(forms.Form):
+    since = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until:
+            if until < since:
+                raise forms.ValidationError("The end of the period is before its start.")
+            if reports.count_months(since, until) > reports.MAX_MONTHS:
+                raise forms.ValidationError(
+                    f"Choose a period of at most {reports.MAX_MONTHS // 12} years."
+                )
+        return cleaned
+
+
+def default_period(project, today=None):
+    """The project's dates up to today; the last twelve months for all projects."""
+    today = today or timezone.localdate()
+    year_ago = (
+        date(today.year - 1, today.month + 1, 1) if today.month < 12 else date(today.year, 1, 1)
+    )
+    if project is None:
+        return year_ago, today
+    until = project.ends_on if project.ends_on and project.ends_on < today else today
+    since = project.starts_on or year_ago
+    return since, max(since, until)
+
+
+REPORT_DOWNLOADS = {
+    "table.csv": "csv",
+    "report.xlsx": "xlsx",
+    "publications.csv": "csv",
+}
+
+
+class DonorReportMixin:
+    """For the funding project ``ModelAdmin``: a donor report per project and for all."""
+
+    change_form_template = "admin/articles/report_change_form.html"
+    change_list_template = "admin/articles/report_change_list.html"
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        view = self.admin_site.admin_view(self.report_view)
+        return [
+            path("report/", view, name=f"{prefix}_report_all"),
+            path("<path:object_id>/report/", view, name=f"{prefix}_report"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "has_export_permission": has_export_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "has_export_permission": has_export_permission(request),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def report_view(self, request, object_id=None):
+        if not has_export_permission(request):
+            raise PermissionDenied
+        project = None
+        if object_id is not None:
+            project = self.get_object(request, unquote(object_id))
+            if project is None:
+                raise Http404("No such funding project")
+        since, until = default_period(project)
+        bound = "since" in request.GET or "until" in request.GET
+        form = ReportPeriodForm(
+            request.GET if bound else None, initial={"since": since, "until": until}
+        )
+        report = None
+        if not bound or form.is_valid():
+            if bound:
+                since, until = form.cleaned_data["since"], form.cleaned_data["until"]
+            report = reports.build_report(project, since, until)
+        download_name = request.GET.get("download")
+        if download_name:
+            if download_name not in REPORT_DOWNLOADS:
+                raise Http404("Unknown download")
+            if report is None:
+                messages.error(request, "Choose a valid period first; nothing was downloaded.")
+                return redirect(request.path)
+            return self._report_download(request, report, download_name)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": report.title if report else "Donor report",
+            "project": project,
+            "form": form,
+            "report": report,
+            "chart": reports.bar_chart_svg(report) if report else "",
+            "query": f"since={since.isoformat()}&until={until.isoformat()}",
+            "list_query": report and self._list_query(report),
+        }
+        return TemplateResponse(request, "admin/articles/donor_report.html", context)
+
+    def _list_query(self, report):
+        """The article list, filtered to the report's publications (as far as filters go)."""
+        query = {
+            "status__exact": "published",
+            "published_at__gte": report.since.isoformat(),
+            "published_at__lt": (report.until + timedelta(days=1)).isoformat(),
+        }
+        if report.project:
+            query["projects__id__exact"] = report.project.pk
+        return urlencode(query)
+
+    def _report_download(self, request, report, name):
+        fmt = REPORT_DOWNLOADS[name]
+        base_url = site_url(request)
+        if name == "table.csv":
+            chunks = exports.write_csv(report.columns(), report.rows(), bom=True)
+        elif name == "report.xlsx":
+            chunks = exports.write_xlsx_sheets(reports.report_sheets(report, base_url))
+        else:
+            chunks = exports.export(report.publications(), "csv", base_url=base_url, bom=True)
+        log_export(request, self.model, f"Downloaded {name} of the report: {report.title}.")
+        stem = f"donor-report-{report.project.slug if report.project else 'all-projects'}"
+        stem += f"-{report.since.isoformat()}-{report.until.isoformat()}"
+        if name == "publications.csv":
+            stem += "-publications"
+        response = StreamingHttpResponse(chunks, content_type=exports.FORMATS[fmt].content_type)
+        response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
