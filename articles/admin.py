@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from .admin_exports import DonorReportMixin, ExportMixin
+from .admin_funding import FundingWarningsMixin
 from .models import (
     Article,
     Funder,
@@ -152,7 +153,7 @@ class RelatedArticleInline(admin.TabularInline):
     verbose_name_plural = "related pieces (shown in this order)"
 
 
-class PieceAdmin(admin.ModelAdmin):
+class PieceAdmin(FundingWarningsMixin, admin.ModelAdmin):
     """What article and interview editing share: one form, the lead photo, tags, projects."""
 
     form = TagAutocompleteFormMixin

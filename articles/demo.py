@@ -24,6 +24,7 @@ from .models import (
     TaggedTopic,
     Topic,
 )
+from .richtext import count_words
 
 DEMO_USERNAME = "editor"
 DEMO_PASSWORD = "kazcms-demo-editor"  # noqa: S105 (demo only; refused when DEBUG is off)
@@ -365,6 +366,7 @@ def generate_synthetic(count, batch_size=2000, seed=42, progress=None):
                     slug=f"synthetic-{i:07d}",
                     standfirst=" ".join(words).capitalize() + ".",
                     body=body,
+                    word_count=count_words(body),  # bulk_create skips save()
                     kind=rng.choice(kinds),
                     status=Article.Status.PUBLISHED,
                     published_at=now - timedelta(minutes=i + 60),

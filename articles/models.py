@@ -10,7 +10,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from .images import photo_upload_to, validate_image_file
-from .richtext import RichTextField
+from .richtext import RichTextField, count_words
 from .slugs import unique_slug
 
 
@@ -261,7 +261,7 @@ class ArticleQuerySet(models.QuerySet):
             "kind",
             "status",
             "published_at",
-            "body",
+            "word_count",
             "programme__name",
             "lead_photo__credit_text",
             "lead_photo__credit_person__name",
@@ -346,6 +346,8 @@ class Article(models.Model):
     topics = TaggableManager(
         through=TaggedTopic, related_name="articles", blank=True, verbose_name="topics"
     )
+    # Kept on save so exports and reports never load and parse every body.
+    word_count = models.PositiveIntegerField(default=0, editable=False)
     # "app_label.model_name" of the most specific class: listings build the right URL
     # for every piece without touching subclass tables.
     piece_type = models.CharField(max_length=100, editable=False, default="articles.article")
@@ -366,6 +368,7 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         self.slug = unique_slug(self, self.slug or self.title, fallback="piece")
         self.body = sanitize_field(self, "body")
+        self.word_count = count_words(self.body)
         self.piece_type = self._meta.label_lower
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
@@ -395,22 +398,27 @@ class Article(models.Model):
             )
         return problems
 
-    def funding_warnings(self, today=None):
-        """Why a published piece does not fit its funding projects' dates (warnings, not errors:
-        pieces are sometimes published late on purpose). Uses ``projects`` as saved."""
+    def funding_warnings(self, newly_published=False, today=None):
+        """Why a published piece does not fit its funding projects' dates, in words an editor
+        can act on. Only an "ended project" note when it is being published now; an old piece
+        published while its project ran is fine. Reads ``projects`` as saved."""
         if self.status != self.Status.PUBLISHED or self.published_at is None:
             return []
         day = timezone.localdate(self.published_at)
         today = today or timezone.localdate()
         warnings = []
         for project in self.projects.all():
+            dates = f"{project.starts_on or '…'} to {project.ends_on or 'ongoing'}"
             if not project.covers(day):
                 warnings.append(
-                    f"The publication date {day:%d %B %Y} is outside the dates of the project "
-                    f"“{project}” ({project.starts_on or '…'} – {project.ends_on or 'ongoing'})."
+                    f"Check the funding: this piece is dated {day.isoformat()}, outside the "
+                    f"dates of the project “{project}” ({dates})."
                 )
-            elif project.ends_on and project.ends_on < today:
-                warnings.append(f"The project “{project}” ended on {project.ends_on:%d %B %Y}.")
+            elif newly_published and project.ends_on and project.ends_on < today:
+                warnings.append(
+                    f"Check the funding: the project “{project}” ended on "
+                    f"{project.ends_on.isoformat()}."
+                )
         return warnings
 
     @property
