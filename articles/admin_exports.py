@@ -64,7 +64,8 @@ class ExportMixin:
     change_list_template = "admin/articles/export_change_list.html"
 
     def has_export_permission(self, request):
-        return has_export_permission(request)
+        """The dedicated permission, on top of seeing the list at all."""
+        return has_export_permission(request) and self.has_view_or_change_permission(request)
 
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}_export"
@@ -190,19 +191,23 @@ class DonorReportMixin:
     def changelist_view(self, request, extra_context=None):
         extra_context = {
             **(extra_context or {}),
-            "has_export_permission": has_export_permission(request),
+            "has_export_permission": self.has_report_permission(request),
         }
         return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
             **(extra_context or {}),
-            "has_export_permission": has_export_permission(request),
+            "has_export_permission": self.has_report_permission(request),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def has_report_permission(self, request):
+        """The export permission, on top of seeing the projects at all."""
+        return has_export_permission(request) and self.has_view_or_change_permission(request)
+
     def report_view(self, request, object_id=None):
-        if not has_export_permission(request):
+        if not self.has_report_permission(request):
             raise PermissionDenied
         project = None
         if object_id is not None:

@@ -186,8 +186,17 @@ def bar_chart_svg(report, height=220):
                     '<text x="{}" y="{}" text-anchor="middle" font-size="11">{}</text>',
                     x + (slot - 4) / 2,
                     height - bottom + 16,
-                    f"{month:%b %y}",
-                )  # fmt: skip
+                    f"{month:%b}",
+                )
+            )
+        if n == 0 or month.month == 1:  # the year under the first bar and each January
+            parts.append(
+                format_html(
+                    '<text x="{}" y="{}" text-anchor="middle" font-size="11">{}</text>',
+                    x + (slot - 4) / 2,
+                    height - bottom + 30,
+                    month.year,
+                )
             )
     legend_items = format_html_join(
         "",

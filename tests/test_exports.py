@@ -436,3 +436,12 @@ def test_word_count_counts_words_not_markup_or_punctuation():
     assert exports.word_count("<p>Don't go to Ust-Kamenogorsk, «please»!</p>") == 5
     assert exports.word_count("<p>Қазақ тілі</p>") == 2
     assert exports.word_count("") == 0
+
+
+def test_the_export_permission_alone_does_not_open_the_list(client, django_user_model, newsroom):
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user("clerk", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename="export_articles"))
+    client.force_login(user)
+    assert client.get(export_url("csv")).status_code == 403

@@ -128,3 +128,28 @@ def test_project_page_lists_funders_and_publications(client):
     html = client.get(project.get_absolute_url()).content.decode()
     assert "Training reporters" in html and f'href="{funder.get_absolute_url()}">Norway' in html
     assert "Under it" in html and "Not under it" not in html
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_project_and_funder_pages_run_a_fixed_number_of_queries(client):
+    small_funder = Funder.objects.create(name="Small")
+    small = make_project(funders=[small_funder])
+    make_article(projects=[small])
+    big_funders = [Funder.objects.create(name=f"Funder {n}") for n in range(10)]
+    big = make_project(funders=big_funders)
+    for _ in range(10):
+        make_project(funders=[big_funders[0]])
+    for _ in range(25):
+        make_article(projects=[big])
+    assert _queries(client, big.get_absolute_url()) == _queries(client, small.get_absolute_url())
+    assert _queries(client, big_funders[0].get_absolute_url()) == _queries(
+        client, small_funder.get_absolute_url()
+    )

@@ -177,3 +177,12 @@ def test_project_page_without_a_period_shows_the_projects_dates(editor_client, f
             f"/admin/articles/fundingproject/{fixture['bridging'].pk}/change/"
         ).content.decode()
     )
+
+
+def test_the_export_permission_alone_does_not_open_reports(client, django_user_model, fixture):
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user("clerk", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename="export_articles"))
+    client.force_login(user)
+    assert client.get(report_url()).status_code == 403
