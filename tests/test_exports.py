@@ -251,10 +251,10 @@ def test_query_count_is_per_batch_not_per_row():
 
     add(2)
     small = _export_queries(batch_size=100)
-    add(20)
+    add(10)
     assert _export_queries(batch_size=100) == small
     # two batches: the prefetches and the interview queries run once more
-    assert _export_queries(batch_size=20) == 2 * small - 1
+    assert _export_queries(batch_size=10) == 2 * small - 1
 
 
 def test_unknown_slug_and_bad_dates_are_clear_errors(newsroom):
@@ -425,6 +425,7 @@ def test_admin_export_query_count_does_not_grow_with_rows(exporter, newsroom):
             body(exporter.get(export_url("csv")))
         return len(ctx.captured_queries)
 
+    queries()  # warms the content type cache the admin log uses
     before = queries()
     for _ in range(15):
         make_article(authors=[make_person()], projects=[make_project()], programme=make_programme())
