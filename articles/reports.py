@@ -60,6 +60,18 @@ class Report:
             queryset = queryset.filter(pk__in=Article.projects.through.objects.values("article_id"))
         return queryset
 
+    def per_project(self):
+        """``(project name, pieces)`` for each project with pieces in the period (one query);
+        a co-funded piece counts for each of its projects."""
+        through = Article.projects.through.objects.filter(article__in=self.publications())
+        if self.project is not None:
+            through = through.filter(fundingproject=self.project)
+        return list(
+            through.values_list("fundingproject__name")
+            .annotate(pieces=Count("article_id"))
+            .order_by("-pieces", "fundingproject__name")
+        )
+
     def month_total(self, month):
         return sum(self.counts.get((month, kind), 0) for kind, _ in self.kinds)
 

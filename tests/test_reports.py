@@ -85,6 +85,9 @@ def test_project_report_counts_match_the_hand_count(editor_client, fixture):
 def test_all_projects_report_counts_each_piece_once(editor_client, fixture):
     response = editor_client.get(report_url())
     assert list(response.context["report"].rows()) == ALL_ROWS
+    # by project, the co-funded comment counts for both
+    assert response.context["report"].per_project() == [("Bridging", 5), ("Voices", 2)]
+    assert '<th scope="row">Voices</th><td>2</td>' in response.content.decode()
 
 
 def test_chart_is_inline_accessible_svg_with_a_bar_per_count(editor_client, fixture):
