@@ -18,6 +18,7 @@ import csv
 import io
 import itertools
 import json
+import operator
 import re
 import tempfile
 from collections import defaultdict
@@ -234,8 +235,10 @@ def _batched(iterable, size):
 
 
 def iter_rows(queryset, base_url="", batch_size=BATCH_SIZE):
-    """One list of values per piece of ``queryset``, in its order and ``get_columns()`` order."""
+    """One tuple of values per piece of ``queryset``, in its order and ``get_columns()`` order."""
     keys = [column.key for column in get_columns()]
+    values_of = operator.itemgetter(*keys)
+    extra = dict.fromkeys(set(keys) - {column.key for column in BASE_COLUMNS}, "")
     url = _Urls(base_url)
     now = timezone.now()
     newsroom_time = timezone.get_current_timezone()  # once: looking it up costs per row
@@ -244,6 +247,8 @@ def iter_rows(queryset, base_url="", batch_size=BATCH_SIZE):
     pieces = queryset.prefetch_related(None).for_export().iterator(chunk_size=batch_size)
     for batch in _batched(pieces, batch_size):
         related = _relations([piece["pk"] for piece in batch], queryset.db)
+        authors, regions, topics = related["authors"], related["regions"], related["topics"]
+        projects, funders = related["projects"], related["funders"]
         rows = {}
         for piece in batch:
             pk, published_at = piece["pk"], piece["published_at"]
@@ -251,6 +256,7 @@ def iter_rows(queryset, base_url="", batch_size=BATCH_SIZE):
             if piece["status"] == Article.Status.PUBLISHED and published_at and published_at > now:
                 status = "Scheduled"
             rows[pk] = {
+                **extra,
                 "id": pk,
                 "kind": kinds.get(piece["kind"], piece["kind"]),
                 "title": piece["title"],
@@ -260,19 +266,22 @@ def iter_rows(queryset, base_url="", batch_size=BATCH_SIZE):
                     if published_at
                     else ""
                 ),
+                "authors": authors.get(pk, ""),
                 "programme": piece["programme__name"] or "",
+                "projects": projects.get(pk, ""),
+                "funders": funders.get(pk, ""),
+                "regions": regions.get(pk, ""),
+                "topics": topics.get(pk, ""),
                 "word_count": piece["word_count"],
                 "photo_credit": piece["lead_photo__credit_person__name"]
                 or piece["lead_photo__credit_text"]
                 or "",
                 "status": status,
-                **{name: names.get(pk, "") for name, names in related.items()},
             }
         for provider in _providers.values():
             provider.fill(batch, rows)
-        for piece in batch:
-            row = rows[piece["pk"]]
-            yield [row.get(key, "") for key in keys]
+        for row in rows.values():  # dicts keep the batch's order
+            yield values_of(row)
 
 
 # --- Formats ----------------------------------------------------------------------------------
