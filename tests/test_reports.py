@@ -174,6 +174,8 @@ def test_project_page_without_a_period_shows_the_projects_dates(editor_client, f
     response = editor_client.get(report_url(fixture["bridging"], ""))
     report = response.context["report"]
     assert report.since == date(2026, 1, 1)
+    html = response.content.decode()
+    assert 'type="date" name="since" value="2026-01-01"' in html  # what date inputs accept
     assert (
         "Donor report"
         in editor_client.get(
