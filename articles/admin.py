@@ -10,6 +10,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from . import renditions
+from .admin_exports import DonorReportMixin, ExportMixin
+from .admin_funding import FundingWarningsMixin
 from .edit_guard import EditGuardAdminMixin
 from .models import (
     Article,
@@ -273,7 +275,7 @@ class FunderAdmin(EditGuardAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(FundingProject)
-class FundingProjectAdmin(EditGuardAdminMixin, admin.ModelAdmin):
+class FundingProjectAdmin(DonorReportMixin, EditGuardAdminMixin, admin.ModelAdmin):
     list_display = ["name", "programme", "starts_on", "ends_on"]
     list_filter = ["programme", "funders"]
     search_fields = ["name", "funders__name"]
@@ -340,7 +342,7 @@ class PieceForm(WorkflowFormMixin, TagAutocompleteFormMixin):
     """The piece form: tag autocompletes, plus the workflow's stale-edit and role checks."""
 
 
-class PieceAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+class PieceAdmin(FundingWarningsMixin, WorkflowAdminMixin, admin.ModelAdmin):
     """What article and interview editing share: one form, the lead photo, tags, projects."""
 
     form = PieceForm
@@ -359,6 +361,7 @@ class PieceAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         "kind",
         "programme",
         "projects",
+        "projects__funders",
         ("regions", admin.RelatedOnlyFieldListFilter),
         ("topics", admin.RelatedOnlyFieldListFilter),
         "published_at",
@@ -404,7 +407,7 @@ class PieceAdmin(WorkflowAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(PieceAdmin):
+class ArticleAdmin(ExportMixin, PieceAdmin):
     """All pieces in one list; interviews open in their own form with their segments."""
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):

@@ -25,6 +25,7 @@ from .models import (
     TaggedTopic,
     Topic,
 )
+from .richtext import count_words
 from .search import fill_search_vectors
 
 DEMO_USERNAME = "editor"
@@ -400,6 +401,7 @@ def generate_synthetic(count, batch_size=2000, seed=42, progress=None):
                     slug=f"synthetic-{i:07d}",
                     standfirst=" ".join(words).capitalize() + ".",
                     body=body,
+                    word_count=count_words(body),  # bulk_create skips save()
                     kind=rng.choice(kinds),
                     status=Article.Status.PUBLISHED,
                     published_at=now - timedelta(minutes=i + 60),

@@ -22,7 +22,7 @@ from .images import (
     photo_upload_to,
     validate_image_file,
 )
-from .richtext import RichTextField
+from .richtext import RichTextField, count_words
 from .slugs import unique_slug
 
 
@@ -129,6 +129,12 @@ class FundingProject(SluggedModel):
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "The end date must be on or after the start date."})
+
+    def covers(self, day):
+        """Whether ``day`` falls within the project's dates (open ends count as covered)."""
+        return (self.starts_on is None or self.starts_on <= day) and (
+            self.ends_on is None or day <= self.ends_on
+        )
 
     def acknowledgement_text(self):
         """The acknowledgement with its placeholders filled (uses prefetched funders)."""
@@ -460,6 +466,24 @@ class ArticleQuerySet(models.QuerySet):
         """Only what a sitemap entry needs: the address and the dates."""
         return self.only("slug", "piece_type", "title", "published_at", "updated_at")
 
+    def for_export(self):
+        """What an export row reads from the piece itself, as plain values: model instances
+        would cost more than the export. ``articles.exports`` adds people, tags and projects
+        per batch (a fixed number of queries per batch, never per row)."""
+        return self.values(
+            "pk",
+            "piece_type",
+            "slug",
+            "title",
+            "kind",
+            "status",
+            "published_at",
+            "word_count",
+            "programme__name",
+            "lead_photo__credit_text",
+            "lead_photo__credit_person__name",
+        )
+
     def latest_per_programme(self, per_programme=4):
         """The newest pieces of each programme, ranked in the database (one query)."""
         ranked = self.filter(programme__isnull=False).annotate(
@@ -540,6 +564,8 @@ class Article(models.Model):
     topics = TaggableManager(
         through=TaggedTopic, related_name="articles", blank=True, verbose_name="topics"
     )
+    # Kept on save so exports and reports never load and parse every body.
+    word_count = models.PositiveIntegerField(default=0, editable=False)
     # "app_label.model_name" of the most specific class: listings build the right URL
     # for every piece without touching subclass tables.
     piece_type = models.CharField(max_length=100, editable=False, default="articles.article")
@@ -579,6 +605,7 @@ class Article(models.Model):
         permissions = [
             ("publish_article", "Can publish, schedule and unpublish pieces"),
             ("edit_others_article", "Can edit other people's pieces and published pieces"),
+            ("export_articles", "Can export article lists and donor reports"),
         ]
 
     def __str__(self):
@@ -587,6 +614,7 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         self.slug = unique_slug(self, self.slug or self.title, fallback="piece")
         self.body = sanitize_field(self, "body")
+        self.word_count = count_words(self.body)
         self.piece_type = self._meta.label_lower
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
@@ -629,6 +657,29 @@ class Article(models.Model):
                     "a credit line in the photo library (e.g. “Name withheld” to protect them)."
                 )
         return problems
+
+    def funding_warnings(self, newly_published=False, today=None):
+        """Why a published piece does not fit its funding projects' dates, in words an editor
+        can act on. Only an "ended project" note when it is being published now; an old piece
+        published while its project ran is fine. Reads ``projects`` as saved."""
+        if self.status != self.Status.PUBLISHED or self.published_at is None:
+            return []
+        day = timezone.localdate(self.published_at)
+        today = today or timezone.localdate()
+        warnings = []
+        for project in self.projects.all():
+            dates = f"{project.starts_on or '…'} to {project.ends_on or 'ongoing'}"
+            if not project.covers(day):
+                warnings.append(
+                    f"Check the funding: this piece is dated {day.isoformat()}, outside the "
+                    f"dates of the project “{project}” ({dates})."
+                )
+            elif newly_published and project.ends_on and project.ends_on < today:
+                warnings.append(
+                    f"Check the funding: the project “{project}” ended on "
+                    f"{project.ends_on.isoformat()}."
+                )
+        return warnings
 
     @property
     def is_scheduled(self):

@@ -88,7 +88,11 @@ def project(request, slug):
 def funder(request, slug):
     obj = get_object_or_404(Funder.objects.prefetch_related("projects"), slug=slug)
     return _listing(
-        request, obj, Article.objects.published().filter(projects__funders=obj).distinct(), "Funder"
+        request,
+        obj,
+        Article.objects.published().filter(projects__funders=obj).distinct(),
+        "Funder",
+        template="articles/funder.html",
     )
 
 

@@ -8,3 +8,7 @@ class InterviewsConfig(AppConfig):
         from .revisions import register_models
 
         register_models()
+
+        from . import exports
+
+        exports.register()  # the interviewee column in article exports

@@ -120,6 +120,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The publishing organisation, used in bureau lines and acknowledgements.
 KAZCMS_ORGANISATION = os.environ.get("KAZCMS_ORGANISATION", "IWPR")
 KAZCMS_SITE_NAME = os.environ.get("KAZCMS_SITE_NAME", "KazCMS Newsroom")
+# The public address, for absolute links where no request is at hand (command-line exports).
+KAZCMS_SITE_URL = os.environ.get("KAZCMS_SITE_URL", "http://127.0.0.1:8000")
 
 TAGGIT_CASE_INSENSITIVE = True
 

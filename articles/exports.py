@@ -1,0 +1,404 @@
+"""Article-list exports for staff and donor reports: CSV, XLSX and JSON, all streaming.
+
+As in pretix, building rows is separate from writing a format: ``iter_rows()`` turns a queryset
+into plain rows (one list per piece, in ``get_columns()`` order) and the writers in ``FORMATS``
+turn rows into bytes, chunk by chunk. Pieces are read as plain values through
+``Article.objects.for_export()`` with ``iterator(chunk_size=BATCH_SIZE)`` (a server-side cursor on
+PostgreSQL); each batch then fetches its people, tags, projects and funders with one query each.
+Memory stays flat whatever the number of pieces, and the database work is a fixed number of
+queries per batch, never per row. (Model instances and ORM prefetching cost about ten times as
+much per row, taggit's prefetch most of all: see bench/exports.py.)
+
+``articles`` never imports ``interviews``: apps that extend pieces add their own columns with
+``register_columns()`` from their ``AppConfig.ready()`` (the interviews app adds the interviewee
+and counts segment words), each filling a whole batch with one query.
+"""
+
+import csv
+import io
+import itertools
+import json
+import operator
+import re
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from urllib.parse import quote
+
+from django.db import connections
+from django.db.models.expressions import RawSQL
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Article, FundingProject, TaggedRegion, TaggedTopic
+from .richtext import count_words
+
+BATCH_SIZE = 2000
+CHUNK_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # JSON key
+    header: str  # CSV and XLSX header
+
+
+BASE_COLUMNS = [
+    Column("id", "ID"),
+    Column("kind", "Kind"),
+    Column("title", "Title"),
+    Column("url", "URL"),
+    Column("published_at", "Publication date"),
+    Column("authors", "Authors"),
+    Column("programme", "Programme"),
+    Column("projects", "Funding projects"),
+    Column("funders", "Funders"),
+    Column("regions", "Regions"),
+    Column("topics", "Topics"),
+    Column("word_count", "Word count"),
+    Column("photo_credit", "Lead photo credit"),
+    Column("status", "Status"),
+]
+
+
+@dataclass(frozen=True)
+class ColumnProvider:
+    """Columns another app adds: ``fill(pieces, rows)`` sets ``rows[pk][key]`` for a batch
+    (``pieces`` are the ``for_export()`` values of the batch, ``rows`` its rows by id)."""
+
+    columns: tuple[Column, ...]
+    after: str
+    fill: Callable[[list[dict], dict[int, dict]], None]
+
+
+_providers: dict[str, ColumnProvider] = {}
+
+
+def register_columns(name, columns, fill, after=None):
+    """Add columns after the column keyed ``after`` (at the end by default); re-registering
+    under the same ``name`` replaces, so ``ready()`` running twice is harmless."""
+    _providers[name] = ColumnProvider(tuple(columns), after or BASE_COLUMNS[-1].key, fill)
+
+
+def get_columns():
+    """The export columns, base ones with each provider's inserted in place."""
+    columns = list(BASE_COLUMNS)
+    for provider in _providers.values():
+        keys = [column.key for column in columns]
+        at = keys.index(provider.after) + 1 if provider.after in keys else len(columns)
+        columns[at:at] = provider.columns
+    return columns
+
+
+# --- Filters ----------------------------------------------------------------------------------
+
+STATUSES = ["published", "scheduled", "draft", "all"]
+
+
+def day_start(day):
+    """The first instant of ``day`` in the newsroom's time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def filter_articles(
+    queryset,
+    *,
+    status="published",
+    project=None,
+    funder=None,
+    programme=None,
+    kind=None,
+    region=None,
+    topic=None,
+    since=None,
+    until=None,
+):
+    """Narrow ``queryset`` for an export. Only what readers can see (``published()``) unless
+    ``status`` asks for scheduled or draft pieces, or "all"; ``since``/``until`` are dates,
+    both included, in newsroom time."""
+    if status == "published":
+        queryset = queryset.published()
+    elif status == "scheduled":
+        queryset = queryset.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+    elif status == "draft":
+        queryset = queryset.filter(status=Article.Status.DRAFT)
+    elif status != "all":
+        raise ValueError(f"Unknown status {status!r}: choose one of {', '.join(STATUSES)}.")
+    if project is not None:
+        queryset = queryset.filter(projects=project)
+    if funder is not None:
+        # a subquery, not a join: a piece under two projects of one funder is one row
+        queryset = queryset.filter(
+            pk__in=Article.objects.filter(projects__funders=funder).values("pk")
+        )
+    if programme is not None:
+        queryset = queryset.filter(programme=programme)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if region is not None:
+        queryset = queryset.filter(regions=region)
+    if topic is not None:
+        queryset = queryset.filter(topics=topic)
+    if since:
+        queryset = queryset.filter(published_at__gte=day_start(since))
+    if until:
+        queryset = queryset.filter(published_at__lt=day_start(until + timedelta(days=1)))
+    return queryset
+
+
+# --- Rows -------------------------------------------------------------------------------------
+
+
+def word_count(markup):
+    """Words in a piece of HTML (the rule ``Article.word_count`` is kept with on save)."""
+    return count_words(markup)
+
+
+def _joined(rows):
+    """``{piece: "A; B"}`` from ``(piece, name)`` rows the database sorted by name, then id."""
+    names = defaultdict(list)
+    for piece, name in rows:
+        names[piece].append(name)
+    return {piece: "; ".join(found) for piece, found in names.items()}
+
+
+def _id_set(ids, using):
+    """``ids`` as one query parameter: Django would otherwise prepare a thousand parameters per
+    query one by one, which costs more than running it."""
+    vendor = connections[using].vendor
+    if vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
+    if vendor == "sqlite":
+        return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(list(ids)),))
+    return list(ids)
+
+
+def _relations(pks, using):
+    """Authors, tags, projects and funders of a batch of pieces: five queries, joined names
+    in a stable order (by name, then by id for namesakes)."""
+    pks = _id_set(pks, using)
+    authors = Article.authors.through.objects.filter(article_id__in=pks)
+    regions = TaggedRegion.objects.filter(content_object_id__in=pks)
+    topics = TaggedTopic.objects.filter(content_object_id__in=pks)
+    projects = list(
+        Article.projects.through.objects.filter(article_id__in=pks)
+        .order_by("fundingproject__name", "fundingproject_id")
+        .values_list("article_id", "fundingproject__name", "fundingproject_id")
+    )
+    funders_of = defaultdict(list)
+    for project, name, pk in FundingProject.funders.through.objects.filter(
+        fundingproject_id__in=_id_set({row[2] for row in projects}, using)
+    ).values_list("fundingproject_id", "funder__name", "funder_id"):
+        funders_of[project].append((name, pk))
+    funders = sorted(
+        {(name, pk, piece) for piece, _, project in projects for name, pk in funders_of[project]}
+    )
+    return {
+        "authors": _joined(
+            authors.order_by("person__name", "person_id").values_list("article_id", "person__name")
+        ),
+        "regions": _joined(
+            regions.order_by("tag__name", "tag_id").values_list("content_object_id", "tag__name")
+        ),
+        "topics": _joined(
+            topics.order_by("tag__name", "tag_id").values_list("content_object_id", "tag__name")
+        ),
+        "projects": _joined((piece, name) for piece, name, _ in projects),
+        "funders": _joined((piece, name) for name, _, piece in funders),
+    }
+
+
+class _Urls:
+    """Public addresses without a ``reverse()`` per row: one per kind of piece, slug spliced in."""
+
+    def __init__(self, base_url):
+        self.base_url = base_url.rstrip("/")
+        self.patterns = {}
+
+    def __call__(self, piece_type, slug):
+        if piece_type not in self.patterns:
+            app_label = piece_type.split(".", 1)[0]
+            url = reverse(f"{app_label}:detail", kwargs={"slug": "SLUG-PLACEHOLDER"})
+            self.patterns[piece_type] = url.split("SLUG-PLACEHOLDER", 1)
+        before, after = self.patterns[piece_type]
+        if not slug.isascii():  # ASCII slugs are letters, digits, - and _: nothing to quote
+            slug = quote(slug, safe="-_")
+        return f"{self.base_url}{before}{slug}{after}"
+
+
+def _batched(iterable, size):
+    iterator = iter(iterable)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def iter_rows(queryset, base_url="", batch_size=BATCH_SIZE):
+    """One tuple of values per piece of ``queryset``, in its order and ``get_columns()`` order."""
+    keys = [column.key for column in get_columns()]
+    values_of = operator.itemgetter(*keys)
+    extra = dict.fromkeys(set(keys) - {column.key for column in BASE_COLUMNS}, "")
+    url = _Urls(base_url)
+    now = timezone.now()
+    newsroom_time = timezone.get_current_timezone()  # once: looking it up costs per row
+    kinds, statuses = dict(Article.Kind.choices), dict(Article.Status.choices)
+    # The caller's prefetches (e.g. the admin list's) give way to the export recipe.
+    pieces = queryset.prefetch_related(None).for_export().iterator(chunk_size=batch_size)
+    for batch in _batched(pieces, batch_size):
+        related = _relations([piece["pk"] for piece in batch], queryset.db)
+        authors, regions, topics = related["authors"], related["regions"], related["topics"]
+        projects, funders = related["projects"], related["funders"]
+        rows = {}
+        for piece in batch:
+            pk, published_at = piece["pk"], piece["published_at"]
+            status = statuses.get(piece["status"], piece["status"])
+            if piece["status"] == Article.Status.PUBLISHED and published_at and published_at > now:
+                status = "Scheduled"
+            rows[pk] = {
+                **extra,
+                "id": pk,
+                "kind": kinds.get(piece["kind"], piece["kind"]),
+                "title": piece["title"],
+                "url": url(piece["piece_type"], piece["slug"]),
+                "published_at": (
+                    published_at.astimezone(newsroom_time).isoformat(timespec="seconds")
+                    if published_at
+                    else ""
+                ),
+                "authors": authors.get(pk, ""),
+                "programme": piece["programme__name"] or "",
+                "projects": projects.get(pk, ""),
+                "funders": funders.get(pk, ""),
+                "regions": regions.get(pk, ""),
+                "topics": topics.get(pk, ""),
+                "word_count": piece["word_count"],
+                "photo_credit": piece["lead_photo__credit_person__name"]
+                or piece["lead_photo__credit_text"]
+                or "",
+                "status": status,
+            }
+        for provider in _providers.values():
+            provider.fill(batch, rows)
+        for row in rows.values():  # dicts keep the batch's order
+            yield values_of(row)
+
+
+# --- Formats ----------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_CHARS = frozenset(_FORMULA_START)
+# Control characters XML (so XLSX) cannot hold.
+_ILLEGAL_XML = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+
+
+def safe_cell(value):
+    """A value a spreadsheet will not run as a formula: text that starts with = + - @, tab or
+    carriage return gets a leading apostrophe (OWASP's advice for CSV injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _chunked_text(pieces: Iterable[str]) -> Iterator[bytes]:
+    buffer = []
+    size = 0
+    for text in pieces:
+        buffer.append(text)
+        size += len(text)
+        if size >= CHUNK_BYTES:
+            yield "".join(buffer).encode("utf-8")
+            buffer, size = [], 0
+    if buffer:
+        yield "".join(buffer).encode("utf-8")
+
+
+def write_csv(columns, rows, bom=False):
+    """CSV in UTF-8 (with a BOM if asked, so Excel reads Cyrillic and Kazakh correctly)."""
+    line = io.StringIO()
+    writer = csv.writer(line)
+
+    def lines():
+        if bom:
+            yield "\ufeff"
+        for values in itertools.chain([[c.header for c in columns]], rows):
+            # safe_cell() inlined: this runs for every cell of every row
+            writer.writerow(
+                [
+                    "'" + value if value.__class__ is str and value[:1] in _FORMULA_CHARS else value
+                    for value in values
+                ]
+            )
+            yield line.getvalue()
+            line.seek(0)
+            line.truncate()
+
+    return _chunked_text(lines())
+
+
+def write_json(columns, rows, bom=False):
+    """A JSON array of objects keyed by column key; values as they are (no spreadsheet here)."""
+    keys = [column.key for column in columns]
+
+    def parts():
+        yield "["
+        for n, values in enumerate(rows):
+            yield ("\n" if n == 0 else ",\n") + json.dumps(
+                dict(zip(keys, values, strict=True)), ensure_ascii=False
+            )
+        yield "\n]\n"
+
+    return _chunked_text(parts())
+
+
+def write_xlsx_sheets(sheets):
+    """An XLSX workbook of ``(title, columns, rows)`` sheets, built with openpyxl's write-only
+    mode (rows go straight to a temporary file) and streamed from disk."""
+    from openpyxl import Workbook  # only exports need it; keeps start-up light
+
+    workbook = Workbook(write_only=True)
+    for title, columns, rows in sheets:
+        sheet = workbook.create_sheet(title[:31])
+        sheet.append([column.header for column in columns])
+        for values in rows:
+            sheet.append(
+                [_ILLEGAL_XML.sub("", safe_cell(v)) if isinstance(v, str) else v for v in values]
+            )
+    with tempfile.TemporaryFile() as handle:
+        workbook.save(handle)
+        handle.seek(0)
+        while chunk := handle.read(CHUNK_BYTES):
+            yield chunk
+
+
+def write_xlsx(columns, rows, bom=False, title="Publications"):
+    return write_xlsx_sheets([(title, columns, rows)])
+
+
+@dataclass(frozen=True)
+class Format:
+    extension: str
+    content_type: str
+    write: Callable[..., Iterator[bytes]]
+
+
+FORMATS = {
+    "csv": Format("csv", "text/csv; charset=utf-8", write_csv),
+    "xlsx": Format(
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        write_xlsx,
+    ),
+    "json": Format("json", "application/json; charset=utf-8", write_json),
+}
+
+
+def export(queryset, fmt, base_url="", bom=False, batch_size=BATCH_SIZE):
+    """The export of ``queryset`` in format ``fmt`` ("csv", "xlsx", "json"), as byte chunks."""
+    columns = get_columns()
+    return FORMATS[fmt].write(columns, iter_rows(queryset, base_url, batch_size), bom=bom)
+
+
+def filename(stem, fmt, today=None):
+    """A download name such as ``articles-2026-11-29.csv``."""
+    return f"{stem}-{(today or timezone.localdate()).isoformat()}.{FORMATS[fmt].extension}"

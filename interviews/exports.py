@@ -1,0 +1,29 @@
+"""The interviews app's part of article exports: the interviewee column, and segment words in
+the word count. Registered from ``InterviewsConfig.ready()`` so ``articles`` never imports us."""
+
+from articles import exports
+
+INTERVIEW = "interviews.interview"
+
+
+def fill(pieces, rows):
+    """Interviewee names and segment words for a batch: at most two queries per batch."""
+    from .models import Interview, Segment
+
+    pks = [piece["pk"] for piece in pieces if piece["piece_type"] == INTERVIEW]
+    if not pks:
+        return
+    names = dict(Interview.objects.filter(pk__in=pks).values_list("pk", "interviewee__name"))
+    for pk in pks:
+        rows[pk]["interviewee"] = names.get(pk) or ""
+    segments = Segment.objects.filter(interview_id__in=pks).values_list(
+        "interview_id", "question", "answer"
+    )
+    for pk, question, answer in segments.iterator(chunk_size=2000):
+        rows[pk]["word_count"] += exports.word_count(question) + exports.word_count(answer)
+
+
+def register():
+    exports.register_columns(
+        "interviews", [exports.Column("interviewee", "Interviewee")], fill, after="authors"
+    )
