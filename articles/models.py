@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q, Window
+from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -243,6 +243,27 @@ class ArticleQuerySet(models.QuerySet):
             ),
         )
 
+    def sharing_tags_with(self, article):
+        """Other pieces sharing a region or topic with ``article``, most shared tags first.
+
+        Reads the article's prefetched tags; one query.
+        """
+        regions = [tag.pk for tag in article.regions.all()]
+        topics = [tag.pk for tag in article.topics.all()]
+        if not (regions or topics):
+            return self.none()
+        in_regions = TaggedRegion.objects.filter(tag__in=regions).values("content_object")
+        in_topics = TaggedTopic.objects.filter(tag__in=topics).values("content_object")
+        shared = Count(
+            "taggedregion", filter=Q(taggedregion__tag__in=regions), distinct=True
+        ) + Count("taggedtopic", filter=Q(taggedtopic__tag__in=topics), distinct=True)
+        return (
+            self.filter(Q(pk__in=in_regions) | Q(pk__in=in_topics))
+            .exclude(pk=article.pk)
+            .annotate(shared_tags=shared)
+            .order_by("-shared_tags", "-published_at", "-pk")
+        )
+
     def latest_per_programme(self, per_programme=4):
         """The newest pieces of each programme, ranked in the database (one query)."""
         ranked = self.filter(programme__isnull=False).annotate(
@@ -388,6 +409,14 @@ class Article(models.Model):
     def related_articles(self):
         """Published related pieces in the editor's order (uses the for_detail prefetch)."""
         return [link.to_article for link in self.related_links.all()]
+
+    MORE_ON_THIS = 4
+
+    def more_on_this(self):
+        """The editor's related pieces; without any, published pieces sharing regions/topics."""
+        return self.related_articles() or list(
+            Article.objects.published().sharing_tags_with(self)[: self.MORE_ON_THIS]
+        )
 
 
 def sanitize_field(instance, name):

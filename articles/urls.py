@@ -1,6 +1,9 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from . import views
+from . import archive, views
+
+register_converter(archive.YearConverter, "yyyy")
+register_converter(archive.MonthConverter, "mm")
 
 app_name = "articles"
 
@@ -13,4 +16,8 @@ urlpatterns = [
     path("projects/<str:slug>/", views.project, name="project"),
     path("funders/<str:slug>/", views.funder, name="funder"),
     path("people/<str:slug>/", views.person, name="person"),
+    # Date archive
+    path("archive/", archive.index, name="archive"),
+    path("archive/<yyyy:year>/", archive.year, name="archive_year"),
+    path("archive/<yyyy:year>/<mm:month>/", archive.month, name="archive_month"),
 ]
