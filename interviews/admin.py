@@ -11,7 +11,8 @@ class SegmentFormSet(forms.BaseInlineFormSet):
     """Positions decide the order: each must be unique; 0 or empty appends at the end."""
 
     def clean(self):
-        super().clean()
+        # Number the new segments first: the formset's uniqueness check (super().clean())
+        # would otherwise see several segments at position 0 and refuse them.
         forms_kept = [
             form
             for form in self.forms
@@ -32,6 +33,7 @@ class SegmentFormSet(forms.BaseInlineFormSet):
                 form.instance.position = next_position
                 form.cleaned_data["position"] = next_position
                 next_position += 1
+        super().clean()
 
 
 class SegmentInline(admin.StackedInline):
