@@ -15,15 +15,16 @@ class SubscriberAdmin(admin.ModelAdmin):
     list_filter = ["status", "created_at", "confirmed_at"]
     search_fields = ["email"]
     date_hierarchy = "created_at"
+    # Only the reader's own clicks confirm an address; staff can unsubscribe or delete one.
     readonly_fields = [
         "email",
+        "status",
         "created_at",
         "confirmation_sent_at",
         "confirmed_at",
         "unsubscribed_at",
     ]
-    fields = ["email", "status", *readonly_fields[1:]]
-    actions = ["export_selected"]
+    actions = ["export_selected", "unsubscribe_selected"]
     change_list_template = "admin/newsletter/subscriber/change_list.html"
 
     def has_add_permission(self, request):
@@ -61,6 +62,14 @@ class SubscriberAdmin(admin.ModelAdmin):
     )
     def export_selected(self, request, queryset):
         return self._export(request, queryset)
+
+    @admin.action(description="Unsubscribe selected addresses", permissions=["change"])
+    def unsubscribe_selected(self, request, queryset):
+        count = 0
+        for subscriber in queryset.exclude(status=Subscriber.Status.UNSUBSCRIBED):
+            subscriber.unsubscribe()
+            count += 1
+        self.message_user(request, f"{count} address(es) unsubscribed.")
 
     def has_export_permission(self, request):
         return self._can_export(request)

@@ -49,9 +49,6 @@ class Subscriber(models.Model):
         self.email = normalise_email(self.email)
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
-        return reverse("admin:newsletter_subscriber_change", args=[self.pk])
-
     @property
     def is_confirmed(self):
         return self.status == self.Status.CONFIRMED

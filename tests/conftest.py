@@ -6,6 +6,8 @@ def media_root(settings, tmp_path):
     """Uploads go to a temporary folder, never the project's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
+    # Real password hashing costs about a second per user; no test here is about its strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -326,3 +326,24 @@ def test_export_needs_the_export_permission(client, django_user_model, subscribe
 
 def test_staff_cannot_add_addresses_by_hand(editor_client):
     assert editor_client.get(reverse("admin:newsletter_subscriber_add")).status_code == 403
+
+
+def test_staff_can_unsubscribe_an_address_on_request(editor_client, subscribers):
+    confirmed, _ = subscribers
+    response = editor_client.post(
+        reverse("admin:newsletter_subscriber_changelist"),
+        {"action": "unsubscribe_selected", "_selected_action": [confirmed.pk]},
+        follow=True,
+    )
+    assert "1 address(es) unsubscribed." in response.content.decode()
+    confirmed.refresh_from_db()
+    assert confirmed.status == Subscriber.Status.UNSUBSCRIBED
+
+
+def test_staff_cannot_confirm_an_address_by_hand(editor_client):
+    pending = Subscriber.objects.create(email="pending@example.org")
+    url = reverse("admin:newsletter_subscriber_change", args=[pending.pk])
+    assert 'name="status"' not in editor_client.get(url).content.decode()
+    editor_client.post(url, {"status": "confirmed", "email": "pending@example.org"})
+    pending.refresh_from_db()
+    assert pending.status == Subscriber.Status.PENDING

@@ -51,8 +51,6 @@ def live_server(request):
 def site(settings, live_server):
     settings.ROOT_URLCONF = "tests.browser.urls"
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
-    # Real hashing costs a second per login; these tests are not about passwords.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
     return live_server
 
