@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import SiteSettings
+from newsletter import signup
 from newsletter.models import Subscriber
 
 from .factories import make_article
@@ -45,6 +46,17 @@ def unsubscribe_link(message):
     return next(link for link in links(message) if "/unsubscribe/" in link)
 
 
+# Signed links carry a timestamp, so they are checked by whom they open, not compared as text.
+def confirms(link):
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    return signup.subscriber_to_confirm(token)
+
+
+def unsubscribes(link):
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    return signup.subscriber_to_unsubscribe(token)
+
+
 def test_signup_page_has_a_labelled_form(client):
     html = client.get(SIGNUP).content.decode()
     assert '<label for="newsletter-email">Your email address</label>' in html
@@ -74,7 +86,7 @@ def test_signup_stores_a_pending_address_and_sends_a_signed_link(client, mailout
     (message,) = mailoutbox
     assert message.to == ["reader@example.org"]
     assert "Confirm your subscription" in message.subject
-    assert confirm_link(message) == subscriber.confirm_url()
+    assert confirms(confirm_link(message)) == subscriber
     # The address never appears in the link (it would end up in logs).
     assert "example" not in confirm_link(message)
     assert client.get(response["Location"]).status_code == 200
@@ -95,8 +107,9 @@ def test_confirming_takes_a_click_and_sends_the_unsubscribe_link(client, mailout
     assert subscriber.is_confirmed and subscriber.confirmed_at
     welcome = mailoutbox[1]
     assert "Welcome" in welcome.subject
-    assert unsubscribe_link(welcome) == subscriber.unsubscribe_url()
-    assert welcome.extra_headers["List-Unsubscribe"].endswith(f"{subscriber.unsubscribe_url()}>")
+    assert unsubscribes(unsubscribe_link(welcome)) == subscriber
+    header = welcome.extra_headers["List-Unsubscribe"]
+    assert unsubscribes(LINK_RE.search(header).group(1)) == subscriber
     # Confirming again is harmless and sends nothing more.
     client.post(link)
     assert len(mailoutbox) == 2
@@ -184,7 +197,7 @@ def test_the_same_address_twice_makes_one_row_and_leaks_nothing(client, mailoutb
         "Confirm your subscription to Frontline Updates",
         "You are already subscribed to Frontline Updates",
     ]
-    assert unsubscribe_link(mailoutbox[2]) == confirmed.unsubscribe_url()
+    assert unsubscribes(unsubscribe_link(mailoutbox[2])) == confirmed
 
 
 @pytest.mark.parametrize("email", ["", "not-an-address", "a@b", "x" * 250 + "@example.org"])
@@ -292,7 +305,7 @@ def test_export_lists_confirmed_subscribers_only_and_is_spreadsheet_safe(
     rows = export_rows(response)
     assert rows[0] == ["email", "confirmed_at", "unsubscribe_url"]
     assert [row[0] for row in rows[1:]] == ["reader@example.org", "'=1+2@example.org"]
-    assert rows[1][2] == f"http://testserver{confirmed.unsubscribe_url()}"
+    assert unsubscribes(rows[1][2].removeprefix("http://testserver")) == confirmed
     assert "+05:00" in rows[1][1]
 
 
