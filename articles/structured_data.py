@@ -233,3 +233,36 @@ def social_meta(request, article):
         ("name", "twitter:description", description),
     ]
     return [(attr, name, content) for attr, name, content in tags if content]
+
+
+def site_json_ld(request):
+    """The home page's JSON-LD: the website and the organisation that publishes it."""
+    home = request.build_absolute_uri(reverse("home"))
+    return json_ld(
+        {
+            "@context": "https://schema.org",
+            "@graph": [
+                {
+                    "@type": "WebSite",
+                    "@id": f"{home}#website",
+                    "url": home,
+                    "name": settings.KAZCMS_SITE_NAME,
+                    "inLanguage": to_locale(settings.LANGUAGE_CODE).replace("_", "-"),
+                    "publisher": publisher(request),
+                }
+            ],
+        }
+    )
+
+
+def site_social_meta(request, title, description):
+    """OpenGraph and Twitter tags for pages that are not pieces (the home page)."""
+    return [
+        ("property", "og:site_name", settings.KAZCMS_SITE_NAME),
+        ("property", "og:type", "website"),
+        ("property", "og:title", title),
+        ("property", "og:description", description),
+        ("property", "og:url", request.build_absolute_uri(request.path)),
+        ("property", "og:image", request.build_absolute_uri(static(LOGO_PATH))),
+        ("name", "twitter:card", "summary"),
+    ]

@@ -200,3 +200,24 @@ def test_piece_without_photo_gets_a_small_card_and_no_image(client):
     assert meta(html, "og:image") == []
     assert meta(html, "twitter:card") == ["summary"]
     assert meta(html, "og:title") == ["Quotes &quot;and&quot; &lt;tags&gt;"]
+
+
+def test_home_page_describes_the_website_and_publisher(client, settings):
+    settings.KAZCMS_SITE_NAME = "Steppe Times"
+    settings.KAZCMS_ORGANISATION = "IWPR"
+    html = client.get("/").content.decode()
+    (block,) = json_ld_blocks(html)
+    (website,) = block["@graph"]
+    assert website["@type"] == "WebSite"
+    assert website["name"] == "Steppe Times"
+    assert website["publisher"]["name"] == "IWPR"
+    assert meta(html, "og:type") == ["website"]
+    assert meta(html, "og:url") == ["http://testserver/"]
+
+
+def test_printed_piece_shows_its_address(client):
+    piece = make_article()
+    html = client.get(piece.get_absolute_url()).content.decode()
+    assert (
+        f'<p class="print-only print-url">http://testserver{piece.get_absolute_url()}</p>' in html
+    )

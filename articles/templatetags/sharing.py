@@ -18,3 +18,15 @@ def piece_meta(context, article):
         structured_data.social_meta(request, article),
     )
     return format_html("{}\n{}", tags, structured_data.article_json_ld(request, article))
+
+
+@register.simple_tag(takes_context=True)
+def site_meta(context, title, description):
+    """OpenGraph tags and the WebSite JSON-LD for the home page's <head>."""
+    request = context["request"]
+    tags = format_html_join(
+        "\n",
+        '<meta {}="{}" content="{}">',
+        structured_data.site_social_meta(request, title, description),
+    )
+    return format_html("{}\n{}", tags, structured_data.site_json_ld(request))
