@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -211,10 +211,19 @@ class TaggedRegion(TaggedItemBase):
     tag = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="tagged_items")
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
 
+    class Meta:
+        # "More on this" reads a tag's pieces from the index alone (bench/more_on_this.py).
+        indexes = [
+            models.Index(fields=["tag", "content_object"], name="taggedregion_tag_piece_idx")
+        ]
+
 
 class TaggedTopic(TaggedItemBase):
     tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="tagged_items")
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+
+    class Meta:
+        indexes = [models.Index(fields=["tag", "content_object"], name="taggedtopic_tag_piece_idx")]
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -243,23 +252,33 @@ class ArticleQuerySet(models.QuerySet):
             ),
         )
 
-    def sharing_tags_with(self, article):
+    def sharing_tags_with(self, article, candidates=50):
         """Other pieces sharing a region or topic with ``article``, most shared tags first.
 
-        Reads the article's prefetched tags; one query.
+        Only the newest ``candidates`` such pieces are ranked, so the work stays bounded when
+        a region tags half the archive. Reads the article's prefetched tags; one query.
         """
         regions = [tag.pk for tag in article.regions.all()]
         topics = [tag.pk for tag in article.topics.all()]
         if not (regions or topics):
             return self.none()
-        in_regions = TaggedRegion.objects.filter(tag__in=regions).values("content_object")
-        in_topics = TaggedTopic.objects.filter(tag__in=topics).values("content_object")
+        in_regions = Exists(
+            TaggedRegion.objects.filter(content_object=OuterRef("pk"), tag__in=regions)
+        )
+        in_topics = Exists(
+            TaggedTopic.objects.filter(content_object=OuterRef("pk"), tag__in=topics)
+        )
         shared = Count(
             "taggedregion", filter=Q(taggedregion__tag__in=regions), distinct=True
         ) + Count("taggedtopic", filter=Q(taggedtopic__tag__in=topics), distinct=True)
-        return (
-            self.filter(Q(pk__in=in_regions) | Q(pk__in=in_topics))
+        newest = (
+            self.filter(in_regions | in_topics)
             .exclude(pk=article.pk)
+            .order_by("-published_at", "-pk")
+            .values("pk")[:candidates]
+        )
+        return (
+            self.filter(pk__in=newest)
             .annotate(shared_tags=shared)
             .order_by("-shared_tags", "-published_at", "-pk")
         )
