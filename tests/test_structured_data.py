@@ -221,3 +221,10 @@ def test_printed_piece_shows_its_address(client):
     assert (
         f'<p class="print-only print-url">http://testserver{piece.get_absolute_url()}</p>' in html
     )
+
+
+def test_favicon_address_leads_to_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == "/static/img/favicon.svg"
+    assert '<link rel="icon" href="/static/img/favicon.svg"' in client.get("/").content.decode()
