@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import F, Q, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -415,10 +415,19 @@ class TaggedRegion(TaggedItemBase):
     tag = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="tagged_items")
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
 
+    class Meta:
+        # "More on this" reads a tag's pieces from the index alone (bench/more_on_this.py).
+        indexes = [
+            models.Index(fields=["tag", "content_object"], name="taggedregion_tag_piece_idx")
+        ]
+
 
 class TaggedTopic(TaggedItemBase):
     tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="tagged_items")
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+
+    class Meta:
+        indexes = [models.Index(fields=["tag", "content_object"], name="taggedtopic_tag_piece_idx")]
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -482,6 +491,37 @@ class ArticleQuerySet(models.QuerySet):
             "programme__name",
             "lead_photo__credit_text",
             "lead_photo__credit_person__name",
+        )
+
+    def sharing_tags_with(self, article, candidates=50):
+        """Other pieces sharing a region or topic with ``article``, most shared tags first.
+
+        Only the newest ``candidates`` such pieces are ranked, so the work stays bounded when
+        a region tags half the archive. Reads the article's prefetched tags; one query.
+        """
+        regions = [tag.pk for tag in article.regions.all()]
+        topics = [tag.pk for tag in article.topics.all()]
+        if not (regions or topics):
+            return self.none()
+        in_regions = Exists(
+            TaggedRegion.objects.filter(content_object=OuterRef("pk"), tag__in=regions)
+        )
+        in_topics = Exists(
+            TaggedTopic.objects.filter(content_object=OuterRef("pk"), tag__in=topics)
+        )
+        shared = Count(
+            "taggedregion", filter=Q(taggedregion__tag__in=regions), distinct=True
+        ) + Count("taggedtopic", filter=Q(taggedtopic__tag__in=topics), distinct=True)
+        newest = (
+            self.filter(in_regions | in_topics)
+            .exclude(pk=article.pk)
+            .order_by("-published_at", "-pk")
+            .values("pk")[:candidates]
+        )
+        return (
+            self.filter(pk__in=newest)
+            .annotate(shared_tags=shared)
+            .order_by("-shared_tags", "-published_at", "-pk")
         )
 
     def latest_per_programme(self, per_programme=4):
@@ -736,6 +776,14 @@ class Article(models.Model):
         from .search import update_search_vector  # search builds on these models
 
         update_search_vector(self)
+
+    MORE_ON_THIS = 4
+
+    def more_on_this(self):
+        """The editor's related pieces; without any, published pieces sharing regions/topics."""
+        return self.related_articles() or list(
+            Article.objects.published().sharing_tags_with(self)[: self.MORE_ON_THIS]
+        )
 
 
 def sanitize_field(instance, name):

@@ -1,8 +1,11 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from . import preview, views
+from . import archive, preview, views
 from .feeds import feed_urls
 from .sitemaps import sitemap_urls
+
+register_converter(archive.YearConverter, "yyyy")
+register_converter(archive.MonthConverter, "mm")
 
 app_name = "articles"
 
@@ -17,6 +20,10 @@ urlpatterns = [
     path("funders/<str:slug>/", views.funder, name="funder"),
     path("people/<str:slug>/", views.person, name="person"),
     path("preview/<int:pk>/", preview.preview, name="preview"),  # staff only, never cached
+    # Date archive
+    path("archive/", archive.index, name="archive"),
+    path("archive/<yyyy:year>/", archive.year, name="archive_year"),
+    path("archive/<yyyy:year>/<mm:month>/", archive.month, name="archive_month"),
 ]
 
 urlpatterns += feed_urls()  # RSS and Atom: /feed/, /regions/<slug>/feed/atom/, …

@@ -59,6 +59,20 @@ class Interview(Article):
             return ""
         return self.interviewee_role or self.interviewee.role
 
+    def structured_data_extras(self, absolute_url):
+        """The interview's facts for its schema.org description (see articles.structured_data)."""
+        extras = {"genre": "Interview"}
+        if self.interviewee_id:
+            person = {
+                "@type": "Person",
+                "name": self.interviewee.name,
+                "url": absolute_url(self.interviewee.get_absolute_url()),
+            }
+            if self.interviewee_description:
+                person["description"] = self.interviewee_description
+            extras["about"] = person
+        return extras
+
 
 class Segment(models.Model):
     """One question and its answer, with optional speaker labels (“IWPR:”, “MacLeod:”)."""

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "reversion",  # revisions of pieces (articles/revisions.py)
     "articles",
     "interviews",
+    "newsletter",
 ]
 
 MIDDLEWARE = [
@@ -126,6 +127,13 @@ KAZCMS_SITE_URL = os.environ.get("KAZCMS_SITE_URL", "http://127.0.0.1:8000")
 TAGGIT_CASE_INSENSITIVE = True
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+# Newsletter sign-up: confirmation emails come from this address; rate limits count client IPs,
+# which behind N proxies of our own are the N-th address from the right in X-Forwarded-For.
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Frontline Updates <newsletter@localhost>"
+)
+KAZCMS_PROXY_COUNT = int(os.environ.get("KAZCMS_PROXY_COUNT", "0"))
 
 # Security: strict whenever DEBUG is off; behind a TLS-terminating proxy (gunicorn + nginx).
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -126,6 +126,8 @@ def fill(route, converters, slugs, ints):
             choices.append([str(i) for i in ints])
         elif "slug" in name:
             choices.append(slugs)
+        elif name in ("year", "month", "day"):  # date archives: 2026/11/
+            choices.append([str(i) if name == "year" else f"{i:02d}" for i in ints])
         else:
             choices.append([*slugs, *(str(i) for i in ints)])
     for values in itertools.islice(itertools.product(*choices), MAX_URLS_PER_PATTERN):

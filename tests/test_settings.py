@@ -9,14 +9,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def manage(*args, **env):
-    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env={**base, **env},
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=180,
     )
 
 

@@ -1,0 +1,268 @@
+"""Structured data for a piece: schema.org JSON-LD and OpenGraph / Twitter card tags.
+
+Everything here reads what ``Article.objects.for_detail()`` prefetched (authors, regions,
+topics, projects and funders, the lead photo and its photographer), so the page's query count
+does not change. Absolute URLs are built from the request so the same code serves every host.
+
+Article types (schema.org, all NewsArticle subtypes, which search engines read as NewsArticle):
+- news → ``NewsArticle``;
+- analysis → ``AnalysisNewsArticle`` (“interprets … facts and data”);
+- comment → ``OpinionNewsArticle`` (“primarily expresses opinions”), closer than analysis;
+- feature → ``ReportageNewsArticle`` (the product of on-the-ground reporting);
+- interview → ``ReportageNewsArticle``: schema.org has no interview article type; the
+  interviewee goes in ``about`` (a Person with the role they held) and ``genre`` says
+  “Interview” (facts supplied by the piece's own ``structured_data_extras()``).
+"""
+
+import json
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import to_locale
+
+from .models import Article
+
+SCHEMA_TYPES = {
+    Article.Kind.NEWS: "NewsArticle",
+    Article.Kind.ANALYSIS: "AnalysisNewsArticle",
+    Article.Kind.COMMENT: "OpinionNewsArticle",
+    Article.Kind.FEATURE: "ReportageNewsArticle",
+    Article.Kind.INTERVIEW: "ReportageNewsArticle",
+}
+
+LOGO_PATH = "img/logo.png"
+LOGO_SIZE = (600, 60)
+
+# What json_script escapes: nothing in a title can close the <script> element or open a comment.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def _iso(value):
+    """An ISO 8601 time with the newsroom's UTC offset (never a naive time)."""
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
+
+
+def _person(request, person):
+    return {
+        "@type": "Person",
+        "name": person.name,
+        "url": request.build_absolute_uri(person.get_absolute_url()),
+    }
+
+
+def photo_image_object(request, photo):
+    """A photo as a schema.org ImageObject with its caption and credit.
+
+    The one place a photo becomes structured data: licence and copyright fields are added
+    here when photos carry them.
+    """
+    url = request.build_absolute_uri(photo.image.url)
+    image = {
+        "@type": "ImageObject",
+        "url": url,
+        "contentUrl": url,
+        "width": photo.width,
+        "height": photo.height,
+    }
+    if photo.caption:
+        image["caption"] = photo.caption
+    if photo.credit:
+        image["creditText"] = photo.credit
+        image["creator"] = (
+            _person(request, photo.credit_person)
+            if photo.credit_person_id
+            else {"@type": "Organization", "name": photo.credit_text}
+        )
+    return image
+
+
+def social_image(photo):
+    """(url, width, height) of the image shared on social networks.
+
+    For now the original upload; a 1200x630 rendition replaces it when renditions exist.
+    """
+    return photo.image.url, photo.width, photo.height
+
+
+def publisher(request):
+    """The publishing organisation with its logo."""
+    width, height = LOGO_SIZE
+    return {
+        "@type": "NewsMediaOrganization",
+        "name": settings.KAZCMS_ORGANISATION,
+        "url": request.build_absolute_uri(reverse("home")),
+        "logo": {
+            "@type": "ImageObject",
+            "url": request.build_absolute_uri(static(LOGO_PATH)),
+            "width": width,
+            "height": height,
+        },
+    }
+
+
+def breadcrumbs(request, article):
+    """Home › the piece's programme (or the latest pieces) › the piece."""
+    trail = [(settings.KAZCMS_SITE_NAME, reverse("home"))]
+    if article.programme_id:
+        trail.append((article.programme.name, article.programme.get_absolute_url()))
+    else:
+        trail.append(("Latest", reverse("articles:list")))
+    trail.append((article.title, article.get_absolute_url()))
+    return {
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": name,
+                "item": request.build_absolute_uri(url),
+            }
+            for position, (name, url) in enumerate(trail, 1)
+        ],
+    }
+
+
+def article_schema(request, article):
+    """The schema.org description of a piece (a dict, ready for JSON)."""
+    url = request.build_absolute_uri(article.get_absolute_url())
+    regions = [tag.name for tag in article.regions.all()]
+    topics = [tag.name for tag in article.topics.all()]
+    funders = {}
+    for project in article.projects.all():
+        for funder in project.funders.all():
+            funders[funder.pk] = {
+                "@type": "Organization",
+                "name": funder.name,
+                "url": funder.url or request.build_absolute_uri(funder.get_absolute_url()),
+            }
+    data = {
+        "@type": SCHEMA_TYPES.get(article.kind, "NewsArticle"),
+        "@id": f"{url}#article",
+        "url": url,
+        "mainEntityOfPage": url,
+        "headline": article.title[:110],
+        "name": article.title,
+        "description": article.standfirst or article.title,
+        "datePublished": _iso(article.published_at),
+        "dateModified": _iso(max(filter(None, [article.updated_at, article.published_at]))),
+        "inLanguage": to_locale(settings.LANGUAGE_CODE).replace("_", "-"),
+        "isAccessibleForFree": True,
+        "articleSection": article.get_kind_display(),
+        "author": [_person(request, person) for person in article.authors.all()],
+        "publisher": publisher(request),
+        "keywords": regions + topics,
+    }
+    if regions:
+        data["contentLocation"] = [{"@type": "Place", "name": name} for name in regions]
+    if article.lead_photo_id:
+        data["image"] = photo_image_object(request, article.lead_photo)
+    if funders:
+        data["funder"] = list(funders.values())
+    if article.programme_id:
+        data["sourceOrganization"] = {"@type": "Organization", "name": article.programme.name}
+    extras = getattr(article, "structured_data_extras", None)
+    if extras:
+        data.update(extras(request.build_absolute_uri))
+    if not data["author"]:
+        # Unsigned pieces are the organisation's own.
+        data["author"] = [{"@type": "Organization", "name": settings.KAZCMS_ORGANISATION}]
+    return data
+
+
+def json_ld(data):
+    """A ``<script type="application/ld+json">`` element, escaped like ``json_script``."""
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(payload.translate(_JSON_SCRIPT_ESCAPES)),  # noqa: S308 (escaped above)
+    )
+
+
+def article_json_ld(request, article):
+    """The JSON-LD graph of a piece page: the piece and its breadcrumbs."""
+    return json_ld(
+        {
+            "@context": "https://schema.org",
+            "@graph": [article_schema(request, article), breadcrumbs(request, article)],
+        }
+    )
+
+
+def social_meta(request, article):
+    """OpenGraph and Twitter card properties of a piece, as (attribute, name, content)."""
+    url = request.build_absolute_uri(article.get_absolute_url())
+    description = article.standfirst or article.title
+    tags = [
+        ("property", "og:site_name", settings.KAZCMS_SITE_NAME),
+        ("property", "og:type", "article"),
+        ("property", "og:title", article.title),
+        ("property", "og:description", description),
+        ("property", "og:url", url),
+        ("property", "og:locale", to_locale(settings.LANGUAGE_CODE)),
+        ("property", "article:published_time", _iso(article.published_at)),
+        ("property", "article:modified_time", _iso(article.updated_at)),
+        ("property", "article:section", article.get_kind_display()),
+    ]
+    tags += [
+        ("property", "article:author", request.build_absolute_uri(p.get_absolute_url()))
+        for p in article.authors.all()
+    ]
+    tags += [("property", "article:tag", tag.name) for tag in article.regions.all()]
+    tags += [("property", "article:tag", tag.name) for tag in article.topics.all()]
+    card = "summary"
+    if article.lead_photo_id:
+        photo = article.lead_photo
+        image_url, width, height = social_image(photo)
+        image_url = request.build_absolute_uri(image_url)
+        card = "summary_large_image"
+        tags += [
+            ("property", "og:image", image_url),
+            ("property", "og:image:width", str(width)),
+            ("property", "og:image:height", str(height)),
+            ("property", "og:image:alt", photo.alt_text),
+            ("name", "twitter:image", image_url),
+            ("name", "twitter:image:alt", photo.alt_text),
+        ]
+    tags += [
+        ("name", "twitter:card", card),
+        ("name", "twitter:title", article.title),
+        ("name", "twitter:description", description),
+    ]
+    return [(attr, name, content) for attr, name, content in tags if content]
+
+
+def site_json_ld(request):
+    """The home page's JSON-LD: the website and the organisation that publishes it."""
+    home = request.build_absolute_uri(reverse("home"))
+    return json_ld(
+        {
+            "@context": "https://schema.org",
+            "@graph": [
+                {
+                    "@type": "WebSite",
+                    "@id": f"{home}#website",
+                    "url": home,
+                    "name": settings.KAZCMS_SITE_NAME,
+                    "inLanguage": to_locale(settings.LANGUAGE_CODE).replace("_", "-"),
+                    "publisher": publisher(request),
+                }
+            ],
+        }
+    )
+
+
+def site_social_meta(request, title, description):
+    """OpenGraph and Twitter tags for pages that are not pieces (the home page)."""
+    return [
+        ("property", "og:site_name", settings.KAZCMS_SITE_NAME),
+        ("property", "og:type", "website"),
+        ("property", "og:title", title),
+        ("property", "og:description", description),
+        ("property", "og:url", request.build_absolute_uri(request.path)),
+        ("property", "og:image", request.build_absolute_uri(static(LOGO_PATH))),
+        ("name", "twitter:card", "summary"),
+    ]

@@ -1,0 +1,75 @@
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.urls import path
+from django.utils import timezone
+
+from . import exports
+from .models import Subscriber
+
+EXPORT_PERMISSION = "newsletter.export_subscribers"
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = ["email", "status", "created_at", "confirmed_at", "unsubscribed_at"]
+    list_filter = ["status", "created_at", "confirmed_at"]
+    search_fields = ["email"]
+    date_hierarchy = "created_at"
+    # Only the reader's own clicks confirm an address; staff can unsubscribe or delete one.
+    readonly_fields = [
+        "email",
+        "status",
+        "created_at",
+        "confirmation_sent_at",
+        "confirmed_at",
+        "unsubscribed_at",
+    ]
+    actions = ["export_selected", "unsubscribe_selected"]
+    change_list_template = "admin/newsletter/subscriber/change_list.html"
+
+    def has_add_permission(self, request):
+        # Addresses come in through double opt-in only: staff cannot vouch for consent.
+        return False
+
+    def get_urls(self):
+        export = self.admin_site.admin_view(self.export_view)
+        return [
+            path("export/", export, name="newsletter_subscriber_export"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_export": self._can_export(request)}
+        return super().changelist_view(request, extra_context)
+
+    def _can_export(self, request):
+        return request.user.has_perm(EXPORT_PERMISSION)
+
+    def _export(self, request, subscribers):
+        if not self._can_export(request):
+            raise PermissionDenied
+        filename = f"frontline-updates-subscribers-{timezone.localdate():%Y-%m-%d}.csv"
+        rows = exports.subscriber_rows(subscribers, request.build_absolute_uri)
+        return exports.csv_response(rows, filename)
+
+    def export_view(self, request):
+        """All confirmed subscribers as CSV."""
+        return self._export(request, Subscriber.objects.all())
+
+    @admin.action(
+        description="Export selected confirmed subscribers (CSV)",
+        permissions=["export"],
+    )
+    def export_selected(self, request, queryset):
+        return self._export(request, queryset)
+
+    @admin.action(description="Unsubscribe selected addresses", permissions=["change"])
+    def unsubscribe_selected(self, request, queryset):
+        count = 0
+        for subscriber in queryset.exclude(status=Subscriber.Status.UNSUBSCRIBED):
+            subscriber.unsubscribe()
+            count += 1
+        self.message_user(request, f"{count} address(es) unsubscribed.")
+
+    def has_export_permission(self, request):
+        return self._can_export(request)

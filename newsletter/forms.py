@@ -1,0 +1,23 @@
+from django import forms
+
+
+class SignupForm(forms.Form):
+    email = forms.EmailField(
+        label="Your email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter your email address to sign up.",
+            "invalid": "Enter a valid email address, like name@example.org.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    # A field people never see: bots that fill every input give themselves away.
+    website = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    @property
+    def is_bot(self):
+        return bool(self.cleaned_data.get("website"))

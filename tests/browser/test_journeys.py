@@ -1,0 +1,168 @@
+"""A reader's and an editor's journeys through the real site in headless Chromium."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from articles.models import Region, Topic
+from interviews.models import Interview
+from newsletter.models import Subscriber
+
+from ..factories import make_article, make_person, make_photo, make_programme
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def expect():
+    from playwright.sync_api import expect
+
+    return expect
+
+
+@pytest.fixture
+def newsroom():
+    region = Region.objects.create(name="Kazakhstan")
+    topic = Topic.objects.create(name="Security")
+    photographer = make_person(name="Andrei Grishin")
+    piece = make_article(
+        title="Steppe Water Deal Falters",
+        standfirst="Upstream dams and downstream farms need a deal.",
+        body='<p>Farmers say the canals run dry. <a href="https://example.org/report">'
+        "The report</a>.</p>",
+        authors=[make_person(name="Aigerim Writer")],
+        regions=[region],
+        topics=[topic],
+        programme=make_programme(name="Central Asia Bureau"),
+        lead_photo=make_photo(
+            caption="A dry canal", alt_text="A cracked canal bed", credit_person=photographer
+        ),
+    )
+    make_article(title="Another Kazakhstan story", regions=[region])
+    return {"region": region, "piece": piece}
+
+
+def test_reader_goes_from_home_to_a_piece_and_signs_up(page, site, newsroom, mailoutbox):
+    piece, region = newsroom["piece"], newsroom["region"]
+    expect_ = expect()
+    page.goto("/")
+    page.get_by_role("link", name=piece.title).first.click()
+    expect_(page.get_by_role("heading", level=1)).to_have_text(piece.title)
+    expect_(page.locator("figcaption")).to_contain_text("(Photo: Andrei Grishin)")
+    assert page.locator('script[type="application/ld+json"]').count() == 1
+
+    page.get_by_role("list", name="Regions and topics").get_by_role(
+        "link", name="Kazakhstan"
+    ).click()
+    assert page.url == f"{site.url}{region.get_absolute_url()}"
+    expect_(page.get_by_role("heading", level=1)).to_have_text("Kazakhstan")
+    expect_(page.get_by_role("link", name="Another Kazakhstan story")).to_be_visible()
+
+    # From the region page: its feed, then a search for a word of the piece.
+    feeds = page.locator('head link[rel="alternate"]')
+    assert feeds.count() >= 1
+    feed_url = feeds.first.get_attribute("href")
+    page.goto(f"{reverse('articles:search')}?q=canals")
+    expect_(page.get_by_role("link", name=piece.title)).to_be_visible()
+    feed = page.request.get(feed_url)
+    assert feed.ok and piece.title in feed.text()
+
+    page.goto(piece.get_absolute_url())
+    page.get_by_label("Your email address").fill("reader@example.org")
+    page.get_by_role("button", name="Sign up to Frontline Updates").click()
+    expect_(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
+
+    (message,) = mail.outbox
+    link = re.search(r"https?://\S+/newsletter/confirm/\S+/", message.body).group(0)
+    page.goto(link)
+    page.get_by_role("button", name="Yes, subscribe me").click()
+    expect_(page.get_by_role("heading", level=1)).to_have_text("You are subscribed")
+    assert Subscriber.objects.get(email="reader@example.org").is_confirmed
+
+
+def test_signup_form_reports_a_bad_address_without_javascript(browser, site):
+    context = browser.new_context(base_url=site.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(reverse("newsletter:signup"))
+    page.get_by_label("Your email address").fill("not an address")
+    page.get_by_role("button", name="Sign up to Frontline Updates").click()
+    field = page.get_by_label("Your email address")
+    expect()(field).to_have_attribute("aria-invalid", "true")
+    expect()(page.locator("#newsletter-email-error")).to_contain_text("Enter a valid email")
+    context.close()
+    assert not Subscriber.objects.exists()
+
+
+def test_a_piece_prints_cleanly(page, site, newsroom):
+    piece = newsroom["piece"]
+    page.goto(piece.get_absolute_url())
+    expect_ = expect()
+    expect_(page.locator(".print-url")).to_be_hidden()
+    page.emulate_media(media="print")
+    expect_(page.get_by_role("navigation", name="Main")).to_be_hidden()
+    expect_(page.locator(".calls")).to_be_hidden()
+    expect_(page.locator(".print-url")).to_have_text(f"{site.url}{piece.get_absolute_url()}")
+    expect_(page.locator("figcaption")).to_contain_text("(Photo: Andrei Grishin)")
+    expect_(page.locator(".byline")).to_be_visible()
+    link_after = page.locator(".body a").evaluate(
+        "a => getComputedStyle(a, '::after').getPropertyValue('content')"
+    )
+    assert "https://example.org/report" in link_after
+    assert page.pdf()[:4] == b"%PDF"
+
+
+def test_editor_writes_and_publishes_an_interview(page, site, django_user_model):
+    django_user_model.objects.create_superuser("desk", "desk@example.org", "pw-for-tests-1")
+    expect_ = expect()
+    page.goto(reverse("admin:login"))
+    page.get_by_label("Username").fill("desk")
+    page.get_by_label("Password").fill("pw-for-tests-1")
+    page.get_by_role("button", name="Log in").click()
+    expect_(
+        page.get_by_role("link", name="Log out").or_(page.locator("#logout-form"))
+    ).to_have_count(1)
+
+    page.goto(reverse("admin:interviews_interview_add"))
+    page.locator("#id_title").fill("Borders and Trade: A Conversation")
+    page.locator("#id_standfirst").fill("An economist on what the new checkpoints cost.")
+    # A publishable piece needs a credited lead photo with alt text: choose it by autocomplete.
+    make_photo(caption="Border queue", alt_text="Lorries queue at a border post")
+    page.locator(".field-lead_photo .select2-selection").click()
+    page.locator('.select2-search__field[aria-controls="select2-id_lead_photo-results"]').fill(
+        "Border"
+    )
+    page.locator(".select2-results__option", has_text="Border queue").click()
+    page.locator('.field-body [contenteditable="true"]').click()
+    page.keyboard.insert_text("We spoke to an economist in Bishkek.")
+
+    add_segment = page.locator(".add-row a", has_text=re.compile("question and answer", re.I))
+    for n, (question, answer) in enumerate(
+        [
+            ("What changed at the border?", "Queues doubled in a month."),
+            ("Who pays for it?", "Small traders, mostly."),
+        ]
+    ):
+        add_segment.click()
+        page.locator(f"#id_segments-{n}-question").fill(question)
+        inline = page.locator(f"#segments-{n}")
+        inline.locator('.field-answer [contenteditable="true"]').click()
+        page.keyboard.insert_text(answer)
+
+    page.locator("#id_status").select_option("published")
+    page.locator('input[name="_save"]').first.click()
+    expect_(page.locator(".messagelist")).to_contain_text("was added successfully")
+
+    interview = Interview.objects.get(title="Borders and Trade: A Conversation")
+    assert interview.is_public
+    assert [s.question for s in interview.segments.order_by("position")] == [
+        "What changed at the border?",
+        "Who pays for it?",
+    ]
+    page.goto(interview.get_absolute_url())
+    expect_(page.get_by_role("heading", level=1)).to_have_text(interview.title)
+    dialogue = page.get_by_role("region", name="Interview")
+    expect_(dialogue).to_contain_text("What changed at the border?")
+    expect_(dialogue).to_contain_text("Queues doubled in a month.")
+    expect_(dialogue).to_contain_text("Small traders, mostly.")
+    expect_(page.locator(".body")).to_contain_text("We spoke to an economist in Bishkek.")
