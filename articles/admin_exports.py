@@ -124,11 +124,8 @@ class ExportMixin:
 
     def export_response(self, request, queryset, fmt, where):
         count = queryset.count()
-        log_export(
-            request,
-            self.model,
-            f"Exported {count} {self.opts.verbose_name_plural} as {fmt.upper()} from {where}.",
-        )
+        noun = self.opts.verbose_name if count == 1 else self.opts.verbose_name_plural
+        log_export(request, self.model, f"Exported {count} {noun} as {fmt.upper()} from {where}.")
         chunks = exports.export(queryset, fmt, base_url=site_url(request))
         return download(chunks, fmt, self.opts.verbose_name_plural.replace(" ", "-"))
 

@@ -389,9 +389,9 @@ def test_every_export_is_recorded_in_the_admin_log(exporter, newsroom):
     assert [entry.user.username for entry in entries] == ["staff", "staff"]
     assert entries[0].content_type.model == "article"
     assert entries[0].change_message == (
-        "Exported 1 articles as CSV from the list as filtered (kind__exact=news)."
+        "Exported 1 article as CSV from the list as filtered (kind__exact=news)."
     )
-    assert entries[1].change_message == "Exported 1 articles as JSON from the selected rows."
+    assert entries[1].change_message == "Exported 1 article as JSON from the selected rows."
 
 
 def test_staff_without_the_export_permission_get_403(exporter, newsroom, django_user_model):
