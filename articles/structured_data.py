@@ -24,6 +24,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import to_locale
 
+from . import renditions
 from .models import Article
 
 SCHEMA_TYPES = {
@@ -55,37 +56,20 @@ def _person(request, person):
 
 
 def photo_image_object(request, photo):
-    """A photo as a schema.org ImageObject with its caption and credit.
-
-    The one place a photo becomes structured data: licence and copyright fields are added
-    here when photos carry them.
-    """
-    url = request.build_absolute_uri(photo.image.url)
-    image = {
-        "@type": "ImageObject",
-        "url": url,
-        "contentUrl": url,
-        "width": photo.width,
-        "height": photo.height,
-    }
-    if photo.caption:
-        image["caption"] = photo.caption
-    if photo.credit:
-        image["creditText"] = photo.credit
-        image["creator"] = (
-            _person(request, photo.credit_person)
-            if photo.credit_person_id
-            else {"@type": "Organization", "name": photo.credit_text}
-        )
+    """A photo as a schema.org ImageObject with its caption, credit, copyright and licence."""
+    image = photo.as_image_object(request)
+    if photo.credit_text and not photo.credit_person_id:
+        image["creator"] = {"@type": "Organization", "name": photo.credit_text}
     return image
 
 
 def social_image(photo):
-    """(url, width, height) of the image shared on social networks.
-
-    For now the original upload; a 1200x630 rendition replaces it when renditions exist.
-    """
-    return photo.image.url, photo.width, photo.height
+    """(url, width, height) of the image shared on social networks: the 1200x630 rendition,
+    or the original while renditions are missing."""
+    rendition = renditions.social_image(photo)
+    if rendition is None:
+        return photo.image.url, photo.width, photo.height
+    return rendition.url, rendition.width, rendition.height
 
 
 def publisher(request):

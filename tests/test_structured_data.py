@@ -183,9 +183,13 @@ def test_opengraph_and_twitter_tags(client, rich_piece):
     assert meta(html, "og:description") == ["Government needs to tackle specific risks."]
     assert meta(html, "og:url") == [url]
     assert meta(html, "article:published_time") == ["2026-07-28T12:30:00+05:00"]
-    assert meta(html, "og:image") == [f"http://testserver{photo.image.url}"]
-    assert meta(html, "og:image:width") == ["64"]
-    assert meta(html, "og:image:height") == ["48"]
+    from articles import renditions
+
+    social = renditions.social_image(photo)  # the social crop, never enlarged
+    assert meta(html, "og:image") == [f"http://testserver{social.url}"]
+    assert "-social-" in social.url
+    assert meta(html, "og:image:width") == [str(social.width)]
+    assert meta(html, "og:image:height") == [str(social.height)]
     assert meta(html, "og:image:alt") == ["Police on a street"]
     assert meta(html, "article:tag") == ["Kazakhstan", "Security"]
     assert meta(html, "twitter:card") == ["summary_large_image"]
@@ -228,3 +232,24 @@ def test_favicon_address_leads_to_the_icon(client):
     assert response.status_code == 302
     assert response["Location"] == "/static/img/favicon.svg"
     assert '<link rel="icon" href="/static/img/favicon.svg"' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_shared_image_is_the_1200x630_rendition_with_rights_in_json_ld(client):
+    import json
+    import re
+
+    from .factories import image_upload, make_article, make_photo
+
+    photo = make_photo(copyright_holder="Newsroom Ltd", licence="cc-by-4.0")
+    photo.image.save("big.jpg", image_upload(size=(2400, 1600)))
+    article = make_article(lead_photo=photo)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<meta property="og:image:width" content="1200">' in html
+    assert '<meta property="og:image:height" content="630">' in html
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    data = json.loads(block)
+    pieces = data["@graph"] if "@graph" in data else [data]
+    image = next(p for p in pieces if "headline" in p)["image"]
+    assert image["copyrightNotice"] == "Newsroom Ltd"
+    assert image["license"].startswith("https://creativecommons.org/")
