@@ -249,7 +249,7 @@ def test_shared_image_is_the_1200x630_rendition_with_rights_in_json_ld(client):
     assert '<meta property="og:image:height" content="630">' in html
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
     data = json.loads(block)
-    pieces = data["@graph"] if "@graph" in data else [data]
+    pieces = data.get("@graph", [data])
     image = next(p for p in pieces if "headline" in p)["image"]
     assert image["copyrightNotice"] == "Newsroom Ltd"
     assert image["license"].startswith("https://creativecommons.org/")
