@@ -126,8 +126,10 @@ def fill(route, converters, slugs, ints):
             choices.append([str(i) for i in ints])
         elif "slug" in name:
             choices.append(slugs)
-        elif name in ("year", "month", "day"):  # date archives: 2026/11/
-            choices.append([str(i) if name == "year" else f"{i:02d}" for i in ints])
+        elif name == "year":  # date archives: 2026/11/
+            choices.append([str(i) for i in ints if 1990 <= i <= 2100])
+        elif name in ("month", "day"):
+            choices.append([f"{i:02d}" for i in ints if 1 <= i <= 31])
         else:
             choices.append([*slugs, *(str(i) for i in ints)])
     for values in itertools.islice(itertools.product(*choices), MAX_URLS_PER_PATTERN):
