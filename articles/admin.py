@@ -283,15 +283,10 @@ class FundingProjectAdmin(DonorReportMixin, EditGuardAdminMixin, admin.ModelAdmi
     prepopulated_fields = {"slug": ["name"]}
 
 
-@admin.register(Region)
-class RegionAdmin(EditGuardAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
+@admin.register(Region, Topic)
+class VocabularyAdmin(EditGuardAdminMixin, admin.ModelAdmin):
+    """The two tag vocabularies: searched by the article form's autocompletes."""
 
-
-@admin.register(Topic)
-class TopicAdmin(EditGuardAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
