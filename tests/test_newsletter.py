@@ -360,3 +360,15 @@ def test_staff_cannot_confirm_an_address_by_hand(editor_client):
     editor_client.post(url, {"status": "confirmed", "email": "pending@example.org"})
     pending.refresh_from_db()
     assert pending.status == Subscriber.Status.PENDING
+
+
+@pytest.mark.django_db
+def test_editors_may_export_subscribers_and_contributors_may_not():
+    from django.contrib.auth.models import Group
+
+    def codenames(name):
+        return set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
+
+    assert {"view_subscriber", "export_subscribers"} <= codenames("Editors")
+    assert "export_subscribers" in codenames("Administrators")
+    assert not {"view_subscriber", "export_subscribers"} & codenames("Contributors")
