@@ -1,5 +1,7 @@
 import pytest
 
+from .factories import make_user
+
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
@@ -23,4 +25,28 @@ def editor(django_user_model):
 @pytest.fixture
 def editor_client(client, editor):
     client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def contributor():
+    """A member of the Contributors role."""
+    return make_user("Contributors", username="contrib")
+
+
+@pytest.fixture
+def contributor_client(client, contributor):
+    client.force_login(contributor)
+    return client
+
+
+@pytest.fixture
+def desk():
+    """A member of the Editors role (not a superuser)."""
+    return make_user("Editors", username="desk")
+
+
+@pytest.fixture
+def desk_client(client, desk):
+    client.force_login(desk)
     return client

@@ -19,17 +19,6 @@ from .workflow_helpers import admin_url, post_change
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def desk():
-    return make_user("Editors", username="desk")
-
-
-@pytest.fixture
-def desk_client(client, desk):
-    client.force_login(desk)
-    return client
-
-
 def reload(piece):
     return type(piece).objects.get(pk=piece.pk)
 

@@ -21,28 +21,6 @@ DRAFT, REVIEW, PUBLISHED = (
 )
 
 
-@pytest.fixture
-def contributor():
-    return make_user("Contributors", username="contrib")
-
-
-@pytest.fixture
-def contributor_client(client, contributor):
-    client.force_login(contributor)
-    return client
-
-
-@pytest.fixture
-def newsroom_editor():
-    return make_user("Editors", username="news-editor")
-
-
-@pytest.fixture
-def newsroom_editor_client(client, newsroom_editor):
-    client.force_login(newsroom_editor)
-    return client
-
-
 def own_draft(user, **overrides):
     return make_ready_draft(created_by=user, **overrides)
 
@@ -229,20 +207,20 @@ class TestContributors:
 
 
 class TestEditors:
-    def test_edit_others_pieces_and_published_ones(self, newsroom_editor_client):
+    def test_edit_others_pieces_and_published_ones(self, desk_client):
         piece = make_article(lead_photo=make_ready_draft().lead_photo)
-        response = post_change(newsroom_editor_client, piece, title="Edited by the desk")
+        response = post_change(desk_client, piece, title="Edited by the desk")
         assert response.status_code == 302, response.context["adminform"].form.errors
         assert reload(piece).title == "Edited by the desk"
 
-    def test_publish_schedule_and_unpublish_with_actions(self, newsroom_editor_client):
+    def test_publish_schedule_and_unpublish_with_actions(self, desk_client):
         piece = make_ready_draft(created_by=make_user("Contributors"))
-        run_action(newsroom_editor_client, "publish_pieces", [piece])
+        run_action(desk_client, "publish_pieces", [piece])
         assert reload(piece).is_public
-        run_action(newsroom_editor_client, "back_to_draft", [piece])
+        run_action(desk_client, "back_to_draft", [piece])
         assert reload(piece).status == DRAFT
 
-    def test_manage_people_photos_tags_and_projects(self, newsroom_editor_client):
+    def test_manage_people_photos_tags_and_projects(self, desk_client):
         for name in (
             "person",
             "photo",
@@ -253,30 +231,30 @@ class TestEditors:
             "programme",
         ):
             url = reverse(f"admin:articles_{name}_add")
-            assert newsroom_editor_client.get(url).status_code == 200, name
+            assert desk_client.get(url).status_code == 200, name
 
-    def test_edit_a_stored_photo_without_uploading_it_again(self, newsroom_editor_client):
+    def test_edit_a_stored_photo_without_uploading_it_again(self, desk_client):
         photo = make_ready_draft().lead_photo
         url = reverse("admin:articles_photo_change", args=[photo.pk])
-        data = form_data(newsroom_editor_client.get(url), "photo_form")
+        data = form_data(desk_client.get(url), "photo_form")
         data["caption"] = "A better caption"
-        assert newsroom_editor_client.post(url, data).status_code == 302
+        assert desk_client.post(url, data).status_code == 302
         photo.refresh_from_db()
         assert photo.caption == "A better caption" and photo.image.name
 
-    def test_cannot_manage_users_or_site_settings(self, newsroom_editor_client):
-        assert newsroom_editor_client.get(reverse("admin:auth_user_changelist")).status_code == 403
+    def test_cannot_manage_users_or_site_settings(self, desk_client):
+        assert desk_client.get(reverse("admin:auth_user_changelist")).status_code == 403
         settings_row = SiteSettings.objects.create(newsletter_title="Before")
-        response = newsroom_editor_client.post(
+        response = desk_client.post(
             reverse("admin:articles_sitesettings_change", args=[settings_row.pk]),
             {"newsletter_title": "Hacked"},
         )
         assert response.status_code == 403
         assert SiteSettings.load().newsletter_title == "Before"
 
-    def test_see_the_site_wide_audit_trail(self, newsroom_editor_client):
+    def test_see_the_site_wide_audit_trail(self, desk_client):
         url = reverse("admin:articles_auditevent_changelist")
-        assert newsroom_editor_client.get(url).status_code == 200
+        assert desk_client.get(url).status_code == 200
 
 
 class TestAdministrators:

@@ -30,17 +30,6 @@ DRAFT, REVIEW, PUBLISHED = (
 )
 
 
-@pytest.fixture
-def desk():
-    return make_user("Editors", username="desk")
-
-
-@pytest.fixture
-def desk_client(client, desk):
-    client.force_login(desk)
-    return client
-
-
 def reload(piece):
     return type(piece).objects.get(pk=piece.pk)
 
