@@ -9,11 +9,9 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from . import renditions
-from .admin_exports import DonorReportMixin, ExportMixin
-from .admin_funding import FundingWarningsMixin
-from .edit_guard import EditGuardAdminMixin
-from .models import (
+from articles.exports.admin import DonorReportMixin, ExportMixin
+from articles.funding.admin import FundingWarningsMixin
+from articles.models import (
     Article,
     Funder,
     FundingProject,
@@ -25,7 +23,9 @@ from .models import (
     SiteSettings,
     Topic,
 )
-from .workflow_admin import CorrectionInline, WorkflowAdminMixin, WorkflowFormMixin
+from articles.photos import renditions
+from articles.publishing.admin import CorrectionInline, WorkflowAdminMixin, WorkflowFormMixin
+from articles.publishing.concurrency import EditGuardAdminMixin
 
 
 def thumbnail(photo, size=80):

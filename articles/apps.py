@@ -6,6 +6,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from . import revisions
+        from articles.publishing import revisions
 
         revisions.register_models()

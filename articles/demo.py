@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from . import renditions
-from .models import (
+from articles.discovery.search.query import fill_search_vectors
+from articles.models import (
     Article,
     Funder,
     FundingProject,
@@ -25,8 +25,8 @@ from .models import (
     TaggedTopic,
     Topic,
 )
-from .richtext import count_words
-from .search import fill_search_vectors
+from articles.photos import renditions
+from articles.text import count_words
 
 DEMO_USERNAME = "editor"
 DEMO_PASSWORD = "kazcms-demo-editor"  # noqa: S105 (demo only; refused when DEBUG is off)

@@ -1,8 +1,10 @@
 from django.urls import path, register_converter
 
-from . import archive, preview, views
-from .feeds import feed_urls
-from .sitemaps import sitemap_urls
+from articles import views
+from articles.discovery import archive
+from articles.discovery.feeds import feed_urls
+from articles.discovery.sitemaps import sitemap_urls
+from articles.publishing import preview
 
 register_converter(archive.YearConverter, "yyyy")
 register_converter(archive.MonthConverter, "mm")

@@ -1,9 +1,7 @@
 from django.shortcuts import get_object_or_404, redirect, render
 
-from .feeds import feed_links
-from .models import Article, Funder, FundingProject, Person, Programme, Region, Topic
-from .pagination import paginate
-from .search import (
+from articles.discovery.feeds import feed_links
+from articles.discovery.search.query import (
     RESULTS_LIMIT,
     SearchForm,
     SearchTooSlow,
@@ -12,6 +10,8 @@ from .search import (
     is_postgres,
     result_pieces,
 )
+from articles.models import Article, Funder, FundingProject, Person, Programme, Region, Topic
+from articles.pagination import paginate
 
 LATEST_ON_HOME = 10
 

@@ -33,7 +33,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from articles import revisions  # noqa: E402
+from articles.publishing import revisions  # noqa: E402
 from tests.factories import make_interview, make_photo, make_user  # noqa: E402
 from tests.workflow_helpers import admin_url, change_form  # noqa: E402
 

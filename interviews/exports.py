@@ -1,7 +1,8 @@
 """The interviews app's part of article exports: the interviewee column, and segment words in
 the word count. Registered from ``InterviewsConfig.ready()`` so ``articles`` never imports us."""
 
-from articles import exports
+from articles.exports.rows import Column, register_columns
+from articles.text import count_words
 
 INTERVIEW = "interviews.interview"
 
@@ -20,10 +21,8 @@ def fill(pieces, rows):
         "interview_id", "question", "answer"
     )
     for pk, question, answer in segments.iterator(chunk_size=2000):
-        rows[pk]["word_count"] += exports.word_count(question) + exports.word_count(answer)
+        rows[pk]["word_count"] += count_words(question) + count_words(answer)
 
 
 def register():
-    exports.register_columns(
-        "interviews", [exports.Column("interviewee", "Interviewee")], fill, after="authors"
-    )
+    register_columns("interviews", [Column("interviewee", "Interviewee")], fill, after="authors")

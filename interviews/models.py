@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Prefetch
 
 from articles.models import Article, ArticleQuerySet, Person, sanitize_field
-from articles.richtext import RichTextField
+from articles.text import RichTextField
 
 
 class InterviewQuerySet(ArticleQuerySet):

@@ -2,7 +2,7 @@
 
 import reversion
 
-from articles.revisions import html_to_text, register_piece
+from articles.publishing.revisions import html_to_text, register_piece
 
 from .models import Interview, Segment
 

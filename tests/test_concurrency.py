@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from articles import workflow
 from articles.models import Article
+from articles.publishing import transitions
 from interviews.models import Interview
 
 from .factories import make_article, make_interview, make_photo, make_ready_draft, make_user
@@ -92,7 +92,7 @@ def test_form_opened_before_an_action_is_refused(two_editors):
     alice, bob, (alice_client, bob_client) = two_editors
     piece = make_ready_draft(title="Before the action")
     stale = change_form(bob_client, piece)
-    workflow.publish(piece, alice)
+    transitions.publish(piece, alice)
     stale["title"] = "Bob's late edit"
     stale["status"] = Article.Status.DRAFT  # what Bob's form still says
     response = bob_client.post(admin_url(piece), stale)

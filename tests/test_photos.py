@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from PIL import ExifTags, Image
 
-from articles import renditions
 from articles.models import Article, Photo
+from articles.photos import renditions
 
 from .factories import image_bytes, make_article, make_draft, make_person, make_photo
 

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from articles import renditions
 from articles.models import Photo
+from articles.photos import renditions
 
 from .factories import make_article, make_draft, make_person, make_photo
 

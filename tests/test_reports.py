@@ -8,7 +8,7 @@ from django.contrib.admin.models import LogEntry
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from articles.admin_exports import default_period
+from articles.exports.admin import default_period
 
 from .factories import make_article, make_draft, make_interview, make_project
 

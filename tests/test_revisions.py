@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from articles import revisions, workflow
 from articles.models import Article, AuditEvent, Region, Topic
+from articles.publishing import revisions, transitions
 
 from .factories import (
     make_article,
@@ -119,9 +119,9 @@ def test_restore_keeps_the_state_and_corrections(desk_client, desk):
     piece = make_article(title="Draft text", lead_photo=make_photo())
     post_change(desk_client, piece)
     post_change(desk_client, piece, title="Published text")
-    workflow.add_correction(piece, desk, "A date was wrong.")
+    transitions.add_correction(piece, desk, "A date was wrong.")
     piece = reload(piece)
-    workflow.back_to_draft(piece, desk)
+    transitions.back_to_draft(piece, desk)
     oldest = list(revisions.versions_of(piece))[-1]
     revisions.restore(piece, oldest, desk)
     piece = reload(piece)
@@ -151,5 +151,5 @@ def test_contributor_cannot_restore_others_pieces(client, desk_client):
     url = reverse("admin:articles_article_restore", args=[piece.pk, oldest.pk])
     assert client.post(url).status_code == 404
     assert reload(piece).title == "Kept too"
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(transitions.WorkflowError):
         revisions.restore(piece, oldest, make_user("Contributors"))

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from articles import workflow
 from articles.models import Article, AuditEvent, SiteSettings
+from articles.publishing import transitions
 from interviews.models import Interview
 
 from .factories import make_article, make_interview, make_ready_draft, make_user
@@ -107,11 +107,11 @@ class TestContributors:
         draft = own_draft(contributor)
         published = make_article(created_by=contributor)
         for change, piece in (
-            (workflow.publish, draft),
-            (workflow.back_to_draft, published),
-            (workflow.submit, own_draft(make_user("Contributors"))),
+            (transitions.publish, draft),
+            (transitions.back_to_draft, published),
+            (transitions.submit, own_draft(make_user("Contributors"))),
         ):
-            with pytest.raises(workflow.WorkflowError):
+            with pytest.raises(transitions.WorkflowError):
                 change(piece, contributor)
         assert reload(draft).status == DRAFT
         assert reload(published).status == PUBLISHED

@@ -8,10 +8,16 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import search as search_module
 from articles.demo import generate_synthetic
+from articles.discovery.search import query as search_module
+from articles.discovery.search.query import (
+    MAX_QUERY_LENGTH,
+    MAX_TERMS,
+    SearchForm,
+    SearchTooSlow,
+    compact_query,
+)
 from articles.models import Article, Region, Topic
-from articles.search import MAX_QUERY_LENGTH, MAX_TERMS, SearchForm, SearchTooSlow, compact_query
 
 from .factories import (
     make_article,

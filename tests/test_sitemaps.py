@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
 
+from articles.discovery.sitemaps import PieceSitemap
 from articles.models import Article, Region, Topic
-from articles.sitemaps import PieceSitemap
 from interviews.models import Interview
 
 from .factories import (

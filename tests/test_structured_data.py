@@ -183,7 +183,7 @@ def test_opengraph_and_twitter_tags(client, rich_piece):
     assert meta(html, "og:description") == ["Government needs to tackle specific risks."]
     assert meta(html, "og:url") == [url]
     assert meta(html, "article:published_time") == ["2026-07-28T12:30:00+05:00"]
-    from articles import renditions
+    from articles.photos import renditions
 
     social = renditions.social_image(photo)  # the social crop, never enlarged
     assert meta(html, "og:image") == [f"http://testserver{social.url}"]

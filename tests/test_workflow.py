@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import workflow
 from articles.models import Article, AuditEvent, Correction
+from articles.publishing import transitions
 from interviews.models import Interview
 
 from .factories import (
@@ -44,14 +44,14 @@ class TestStates:
     def test_draft_review_published_and_back(self, desk):
         writer = make_user("Contributors")
         piece = make_ready_draft(created_by=writer)
-        workflow.submit(piece, writer)
+        transitions.submit(piece, writer)
         assert reload(piece).status == REVIEW
-        workflow.back_to_draft(piece, desk)
+        transitions.back_to_draft(piece, desk)
         assert reload(piece).status == DRAFT
-        workflow.submit(piece, writer)
-        workflow.publish(piece, desk)
+        transitions.submit(piece, writer)
+        transitions.publish(piece, desk)
         assert reload(piece).is_public
-        workflow.back_to_draft(piece, desk)
+        transitions.back_to_draft(piece, desk)
         assert reload(piece).status == DRAFT
         assert actions_of(piece) == [
             "submitted",
@@ -75,23 +75,23 @@ class TestStates:
 
     def test_republishing_keeps_the_first_publication_date(self, desk):
         piece = make_ready_draft()
-        workflow.publish(piece, desk)
+        transitions.publish(piece, desk)
         first = reload(piece).published_at
-        workflow.back_to_draft(piece, desk)
-        workflow.publish(piece, desk)
+        transitions.back_to_draft(piece, desk)
+        transitions.publish(piece, desk)
         assert reload(piece).published_at == first
 
     def test_publishing_requires_standfirst_and_credited_photo_with_alt(self, desk):
         piece = make_draft(standfirst="", lead_photo=None)
-        with pytest.raises(workflow.WorkflowError) as refused:
-            workflow.publish(piece, desk)
+        with pytest.raises(transitions.WorkflowError) as refused:
+            transitions.publish(piece, desk)
         text = " ".join(refused.value.problems)
         assert "standfirst" in text and "lead photo" in text
         piece.lead_photo = make_photo(alt_text="", credit_text="", caption="Square")
         piece.standfirst = "Sum-up."
         piece.save()
-        with pytest.raises(workflow.WorkflowError) as refused:
-            workflow.publish(piece, desk)
+        with pytest.raises(transitions.WorkflowError) as refused:
+            transitions.publish(piece, desk)
         text = " ".join(refused.value.problems)
         assert "no alt text" in text and "no credit" in text
         assert reload(piece).status == DRAFT
@@ -234,11 +234,11 @@ class TestPreview:
 class TestCorrections:
     def test_readers_see_dated_notes_at_the_foot(self, client, desk):
         piece = make_ready_draft()
-        workflow.publish(piece, desk)
+        transitions.publish(piece, desk)
         published_at, updated_at = reload(piece).published_at, reload(piece).updated_at
         noted = timezone.now() + timedelta(minutes=5)
         with mock.patch("django.utils.timezone.now", return_value=noted):
-            workflow.add_correction(piece, desk, "An earlier version misspelt the minister.")
+            transitions.add_correction(piece, desk, "An earlier version misspelt the minister.")
         piece = reload(piece)
         assert piece.published_at == published_at
         assert piece.updated_at > updated_at
@@ -269,10 +269,10 @@ class TestCorrections:
         assert "corrected" in actions_of(piece)
 
     def test_only_published_pieces_take_notes(self, desk):
-        with pytest.raises(workflow.WorkflowError):
-            workflow.add_correction(make_draft(), desk, "Nope")
-        with pytest.raises(workflow.WorkflowError):
-            workflow.add_correction(make_article(), make_user("Contributors"), "Nope")
+        with pytest.raises(transitions.WorkflowError):
+            transitions.add_correction(make_draft(), desk, "Nope")
+        with pytest.raises(transitions.WorkflowError):
+            transitions.add_correction(make_article(), make_user("Contributors"), "Nope")
 
     def test_no_updated_line_without_notes(self, client):
         html = client.get(make_article().get_absolute_url()).content.decode()
@@ -283,8 +283,8 @@ class TestAuditTrail:
     def test_created_through_admin_then_moved_along(self, desk_client, desk):
         writer = make_user("Contributors")
         piece = make_ready_draft(created_by=writer)
-        workflow.record(piece, AuditEvent.Action.CREATED, writer)
-        workflow.submit(piece, writer)
+        transitions.record(piece, AuditEvent.Action.CREATED, writer)
+        transitions.submit(piece, writer)
         run_action(desk_client, "publish_pieces", [piece])
         run_action(desk_client, "back_to_draft", [piece])
         events = AuditEvent.objects.filter(piece=piece).order_by("at", "pk")
@@ -298,8 +298,8 @@ class TestAuditTrail:
     def test_shown_on_the_piece_and_in_the_filtered_site_list(self, desk_client, desk):
         piece = make_ready_draft(title="Audited piece")
         other = make_ready_draft(title="Other piece")
-        workflow.publish(piece, desk)
-        workflow.submit(other, desk)
+        transitions.publish(piece, desk)
+        transitions.submit(other, desk)
         page = desk_client.get(admin_url(piece)).content.decode()
         assert 'id="audit-trail"' in page and "Published" in page
         listing = desk_client.get(
@@ -308,7 +308,7 @@ class TestAuditTrail:
         assert "Audited piece" in listing and "Other piece" not in listing
 
     def test_audit_events_cannot_be_edited_or_deleted(self, desk_client, desk):
-        event = workflow.record(make_draft(), AuditEvent.Action.CREATED, desk)
+        event = transitions.record(make_draft(), AuditEvent.Action.CREATED, desk)
         url = reverse("admin:articles_auditevent_delete", args=[event.pk])
         assert desk_client.post(url, {"post": "yes"}).status_code == 403
         assert AuditEvent.objects.filter(pk=event.pk).exists()

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from articles.richtext import count_words
+from articles.text import count_words
 
 
 def count_existing_words(apps, schema_editor):

@@ -3,7 +3,7 @@ from datetime import date
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import exports
+from articles.exports import rows
 from articles.models import Article, Funder, FundingProject, Programme, Region, Topic
 
 
@@ -34,13 +34,13 @@ class Command(BaseCommand):
         parser.add_argument("--kind", choices=Article.Kind.values)
         parser.add_argument(
             "--status",
-            choices=exports.STATUSES,
+            choices=rows.STATUSES,
             default="published",
             help="published (default: what readers see), scheduled, draft, or all",
         )
         parser.add_argument("--since", type=_date, metavar="YYYY-MM-DD")
         parser.add_argument("--until", type=_date, metavar="YYYY-MM-DD")
-        parser.add_argument("--format", choices=list(exports.FORMATS), default="csv")
+        parser.add_argument("--format", choices=list(rows.FORMATS), default="csv")
         parser.add_argument("--output", "-o", metavar="FILE", help="default: standard output")
         parser.add_argument("--bom", action="store_true", help="UTF-8 BOM for Excel (CSV)")
         parser.add_argument(
@@ -48,13 +48,13 @@ class Command(BaseCommand):
             default=settings.KAZCMS_SITE_URL,
             help=f"site address for the URL column (default {settings.KAZCMS_SITE_URL})",
         )
-        parser.add_argument("--batch-size", type=int, default=exports.BATCH_SIZE)
+        parser.add_argument("--batch-size", type=int, default=rows.BATCH_SIZE)
 
     def handle(self, *args, **options):
         filters = {name: self._find(name, options[name]) for name in self.lookups}
         if options["since"] and options["until"] and options["until"] < options["since"]:
             raise CommandError("--until is before --since.")
-        queryset = exports.filter_articles(
+        queryset = rows.filter_articles(
             Article.objects.all(),
             status=options["status"],
             kind=options["kind"],
@@ -63,7 +63,7 @@ class Command(BaseCommand):
             **filters,
         )
         fmt = options["format"]
-        chunks = exports.export(
+        chunks = rows.export(
             queryset,
             fmt,
             base_url=options["base_url"],

@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from articles import renditions
 from articles.models import Photo
+from articles.photos import renditions
 
 
 class Command(BaseCommand):

@@ -1,8 +1,8 @@
 from django.apps import apps
 from django.core.management.base import BaseCommand
 
+from articles.discovery.search.query import fill_search_vectors, is_postgres
 from articles.models import Article
-from articles.search import fill_search_vectors, is_postgres
 
 
 class Command(BaseCommand):

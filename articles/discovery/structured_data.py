@@ -24,8 +24,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import to_locale
 
-from . import renditions
-from .models import Article
+from articles.models import Article
+from articles.photos import renditions
 
 SCHEMA_TYPES = {
     Article.Kind.NEWS: "NewsArticle",

@@ -18,7 +18,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from .models import Article, Funder, FundingProject, Person, Programme, Region, Topic
+from articles.models import Article, Funder, FundingProject, Person, Programme, Region, Topic
 
 NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000  # Google's maximum per news sitemap

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from reversion.models import Version
 
-from .models import (
+from articles.models import (
     Article,
     FundingProject,
     Person,
@@ -158,30 +158,30 @@ def changes_since(piece, edit_version, limit=50):
 
 def restore(piece, version, user):
     """Put ``piece`` back as it was in ``version``; its workflow state stays as it is now."""
-    from . import workflow
+    from articles.publishing import transitions
 
     with transaction.atomic():
-        current = workflow.specific(piece, lock=True)
-        if not workflow.can_edit(user, current):
-            raise workflow.WorkflowError(["You may not change this piece."])
+        current = transitions.specific(piece, lock=True)
+        if not transitions.can_edit(user, current):
+            raise transitions.WorkflowError(["You may not change this piece."])
         if version.object_id != str(current.pk) or version._model is not type(current):
-            raise workflow.WorkflowError(["That revision belongs to another piece."])
+            raise transitions.WorkflowError(["That revision belongs to another piece."])
         kept = {name: getattr(current, name) for name in KEPT_ON_RESTORE}
         when = timezone.localtime(version.revision.date_created)
         with recording(user, f"Restored the revision of {when:%Y-%m-%d %H:%M}"):
             version.revision.revert(delete=True)
-            restored = workflow.specific(piece)
+            restored = transitions.specific(piece)
             for name, value in kept.items():
                 setattr(restored, name, value)
             restored.updated_by = user
             if restored.status == Article.Status.PUBLISHED:
                 problems = restored.publishing_problems()
                 if problems:
-                    raise workflow.WorkflowError(
+                    raise transitions.WorkflowError(
                         ["This piece is published and that revision cannot be:", *problems]
                     )
             restored.save()
-        workflow.record(
-            restored, workflow.Action.RESTORED, user, f"revision of {when:%Y-%m-%d %H:%M}"
+        transitions.record(
+            restored, transitions.Action.RESTORED, user, f"revision of {when:%Y-%m-%d %H:%M}"
         )
     return restored

@@ -11,7 +11,7 @@ from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Article, AuditEvent, Correction
+from articles.models import Article, AuditEvent, Correction
 
 PUBLISH_PERMISSION = "articles.publish_article"
 EDIT_OTHERS_PERMISSION = "articles.edit_others_article"
@@ -127,7 +127,9 @@ def specific(piece, *, lock=False):
 
 def change_state(piece, user, new_status, *, allowed_from=None, comment=""):
     """Move one piece to ``new_status`` on behalf of ``user``, or raise WorkflowError."""
-    from . import revisions  # revisions registers models at app start; import late
+    from articles.publishing import (
+        revisions,  # revisions registers models at app start; import late
+    )
 
     with transaction.atomic():
         current = specific(piece, lock=True)
@@ -174,7 +176,7 @@ def back_to_draft(piece, user):
 
 def add_correction(piece, user, text, kind=Correction.Kind.CORRECTION, noted_at=None):
     """Append a dated note to a published piece; its "updated" time moves, its date does not."""
-    from . import revisions
+    from articles.publishing import revisions
 
     if not can_publish(user):
         raise WorkflowError(["Only editors can add corrections and updates."])

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
-from .models import Article, Programme, Region, Topic
+from articles.models import Article, Programme, Region, Topic
 
 CONFIGS = ("russian", "simple")
 MAX_QUERY_LENGTH = 200  # longer input is cut, and the reader is told

@@ -22,7 +22,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from . import exports, reports
+from articles.exports import rows
+from articles.funding import reports
 
 EXPORT_PERMISSION = "articles.export_articles"
 
@@ -37,8 +38,8 @@ def has_export_permission(request):
 
 def download(chunks, fmt, stem):
     """A streaming download of export ``chunks``."""
-    response = StreamingHttpResponse(chunks, content_type=exports.FORMATS[fmt].content_type)
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename(stem, fmt)}"'
+    response = StreamingHttpResponse(chunks, content_type=rows.FORMATS[fmt].content_type)
+    response["Content-Disposition"] = f'attachment; filename="{rows.filename(stem, fmt)}"'
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -81,7 +82,7 @@ class ExportMixin:
     def get_actions(self, request):
         actions = super().get_actions(request)
         if actions is not None and self.has_export_permission(request):
-            for fmt in exports.FORMATS:
+            for fmt in rows.FORMATS:
                 name = f"export_selected_{fmt}"
                 actions[name] = (
                     self._export_action(fmt),
@@ -102,14 +103,14 @@ class ExportMixin:
         extra_context = {
             **(extra_context or {}),
             "has_export_permission": self.has_export_permission(request),
-            "export_formats": list(exports.FORMATS),
+            "export_formats": list(rows.FORMATS),
         }
         return super().changelist_view(request, extra_context)
 
     def export_view(self, request, fmt):
         if not self.has_export_permission(request):
             raise PermissionDenied
-        if fmt not in exports.FORMATS:
+        if fmt not in rows.FORMATS:
             raise Http404("Unknown export format")
         try:
             changelist = self.get_changelist_instance(request)
@@ -126,7 +127,7 @@ class ExportMixin:
         count = queryset.count()
         noun = self.opts.verbose_name if count == 1 else self.opts.verbose_name_plural
         log_export(request, self.model, f"Exported {count} {noun} as {fmt.upper()} from {where}.")
-        chunks = exports.export(queryset, fmt, base_url=site_url(request))
+        chunks = rows.export(queryset, fmt, base_url=site_url(request))
         return download(chunks, fmt, self.opts.verbose_name_plural.replace(" ", "-"))
 
 
@@ -262,17 +263,17 @@ class DonorReportMixin:
         fmt = REPORT_DOWNLOADS[name]
         base_url = site_url(request)
         if name == "table.csv":
-            chunks = exports.write_csv(report.columns(), report.rows(), bom=True)
+            chunks = rows.write_csv(report.columns(), report.rows(), bom=True)
         elif name == "report.xlsx":
-            chunks = exports.write_xlsx_sheets(reports.report_sheets(report, base_url))
+            chunks = rows.write_xlsx_sheets(reports.report_sheets(report, base_url))
         else:
-            chunks = exports.export(report.publications(), "csv", base_url=base_url, bom=True)
+            chunks = rows.export(report.publications(), "csv", base_url=base_url, bom=True)
         log_export(request, self.model, f"Downloaded {name} of the report: {report.title}.")
         stem = f"donor-report-{report.project.slug if report.project else 'all-projects'}"
         stem += f"-{report.since.isoformat()}-{report.until.isoformat()}"
         if name == "publications.csv":
             stem += "-publications"
-        response = StreamingHttpResponse(chunks, content_type=exports.FORMATS[fmt].content_type)
+        response = StreamingHttpResponse(chunks, content_type=rows.FORMATS[fmt].content_type)
         response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
         response["Cache-Control"] = "private, no-store"
         return response

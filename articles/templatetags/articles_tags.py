@@ -3,7 +3,7 @@
 from django import template
 from django.utils.html import format_html, format_html_join
 
-from articles import structured_data
+from articles.discovery import structured_data
 
 register = template.Library()
 

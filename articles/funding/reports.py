@@ -15,8 +15,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from . import exports
-from .models import Article
+from articles.exports import rows
+from articles.models import Article
 
 MAX_MONTHS = 240  # twenty years: beyond that a monthly chart says nothing
 # Okabe–Ito colours: distinguishable with the common forms of colour blindness.
@@ -53,7 +53,7 @@ class Report:
 
     def publications(self):
         """The published pieces the report counts, newest first."""
-        queryset = exports.filter_articles(
+        queryset = rows.filter_articles(
             Article.objects.all(), project=self.project, since=self.since, until=self.until
         )
         if self.project is None:
@@ -94,9 +94,9 @@ class Report:
 
     def columns(self):
         return [
-            exports.Column("month", "Month"),
-            *[exports.Column(kind, label) for kind, label in self.kinds],
-            exports.Column("total", "Total"),
+            rows.Column("month", "Month"),
+            *[rows.Column(kind, label) for kind, label in self.kinds],
+            rows.Column("total", "Total"),
         ]
 
 
@@ -124,8 +124,8 @@ def report_sheets(report, base_url=""):
         ("Per month", report.columns(), report.rows()),
         (
             "Publications",
-            exports.get_columns(),
-            exports.iter_rows(report.publications(), base_url),
+            rows.get_columns(),
+            rows.iter_rows(report.publications(), base_url),
         ),
     ]
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from .models import SiteSettings
+from articles.models import SiteSettings
 
 
 def site(request):

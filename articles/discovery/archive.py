@@ -13,8 +13,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from .models import Article
-from .pagination import paginate
+from articles.models import Article
+from articles.pagination import paginate
 
 
 class YearConverter:

@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import format_html
 
-from .models import Article, FundingProject, Person, Programme, Region, Topic
+from articles.models import Article, FundingProject, Person, Programme, Region, Topic
 
 ITEMS_PER_FEED = 20
 MEDIA_NS = "http://search.yahoo.com/mrss/"

@@ -1,7 +1,7 @@
 """The editorial workflow in the admin: roles, state changes, stale-edit refusal, revisions.
 
 ``PieceAdmin`` (articles and interviews) mixes in ``WorkflowAdminMixin``; its form mixes in
-``WorkflowFormMixin``. Both are thin adapters over ``workflow.py`` and ``revisions.py``.
+``WorkflowFormMixin``. Both are thin adapters over ``transitions.py`` and ``revisions.py``.
 """
 
 from django import forms
@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 
-from . import edit_guard, revisions, workflow
-from .models import Article, AuditEvent, Correction
+from articles.models import Article, AuditEvent, Correction
+from articles.publishing import concurrency, revisions, transitions
 
-STALE_MESSAGE = edit_guard.STALE_MESSAGE.replace("{what}", "piece").replace("{when}", "at {when}")
+STALE_MESSAGE = concurrency.STALE_MESSAGE.replace("{what}", "piece").replace("{when}", "at {when}")
 
 
 class WorkflowFormMixin(forms.ModelForm):
@@ -55,7 +55,7 @@ class WorkflowFormMixin(forms.ModelForm):
         self.conflict = {
             "by": current.updated_by or "someone",
             "at": current.updated_at,
-            "changes": edit_guard.differences(self, cleaned, current, skip={"edit_version"}),
+            "changes": concurrency.differences(self, cleaned, current, skip={"edit_version"}),
             "since": revisions.changes_since(current, cleaned.get("edit_version")),
         }
         # The next save, after merging, is made against what is stored now.
@@ -64,7 +64,7 @@ class WorkflowFormMixin(forms.ModelForm):
         self.data = data
         raise ValidationError(
             STALE_MESSAGE.format(
-                who=self.conflict["by"], when=edit_guard.readable(current.updated_at)
+                who=self.conflict["by"], when=concurrency.readable(current.updated_at)
             ),
             code="stale",
         )
@@ -77,9 +77,11 @@ class WorkflowFormMixin(forms.ModelForm):
             status=cleaned.get("status", self.instance.status),
             published_at=cleaned.get("published_at", self.instance.published_at),
         )
-        if workflow.can_publish(self.user):
+        if transitions.can_publish(self.user):
             return  # editors' publishing checks are the model's clean()
-        problems = workflow.transition_problems(self.user, old_status, old_published_at, would_be)
+        problems = transitions.transition_problems(
+            self.user, old_status, old_published_at, would_be
+        )
         if problems:
             raise ValidationError(problems, code="forbidden")
 
@@ -135,10 +137,10 @@ class WorkflowAdminMixin:
         if match and match.url_name == "autocomplete":
             # Choosing a related piece: a contributor may link published pieces too.
             return pieces.filter(
-                Q(pk__in=workflow.visible_to(request.user, pieces).values("pk"))
+                Q(pk__in=transitions.visible_to(request.user, pieces).values("pk"))
                 | Q(pk__in=Article.objects.published().values("pk"))
             )
-        return workflow.visible_to(request.user, pieces)
+        return transitions.visible_to(request.user, pieces)
 
     def view_on_site(self, obj):
         """Readers' address once public; the staff preview before that."""
@@ -148,18 +150,18 @@ class WorkflowAdminMixin:
 
     def has_view_permission(self, request, obj=None):
         allowed = super().has_view_permission(request, obj)
-        return allowed and (obj is None or workflow.can_view(request.user, obj))
+        return allowed and (obj is None or transitions.can_view(request.user, obj))
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or workflow.can_edit(request.user, obj))
+        return allowed and (obj is None or transitions.can_edit(request.user, obj))
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or workflow.can_edit(request.user, obj))
+        return allowed and (obj is None or transitions.can_edit(request.user, obj))
 
     def has_publish_permission(self, request):
-        return workflow.can_publish(request.user)
+        return transitions.can_publish(request.user)
 
     def get_list_filter(self, request):
         return [StateFilter if f == "status" else f for f in super().get_list_filter(request)]
@@ -170,7 +172,7 @@ class WorkflowAdminMixin:
 
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), *self.workflow_readonly]
-        if not workflow.can_publish(request.user):
+        if not transitions.can_publish(request.user):
             fields += ["published_at", "is_featured"]
         return fields
 
@@ -194,7 +196,7 @@ class WorkflowAdminMixin:
         return form
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "status" and not workflow.can_publish(request.user):
+        if db_field.name == "status" and not transitions.can_publish(request.user):
             kwargs["choices"] = [
                 c
                 for c in db_field.choices
@@ -222,16 +224,16 @@ class WorkflowAdminMixin:
 
     def save_model(self, request, obj, form, change):
         old_status, old_published_at = form.state_before if change else (None, None)
-        problems = workflow.transition_problems(
+        problems = transitions.transition_problems(
             request.user, old_status or Article.Status.DRAFT, old_published_at, obj
         )
-        if problems and not workflow.can_publish(request.user):
+        if problems and not transitions.can_publish(request.user):
             raise PermissionDenied(" ".join(problems))  # the form refuses first; belt and braces
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
-        workflow.record_save(
+        transitions.record_save(
             obj,
             request.user,
             old_status or Article.Status.DRAFT,
@@ -240,23 +242,23 @@ class WorkflowAdminMixin:
         )
 
     def delete_model(self, request, obj):
-        workflow.record(obj, AuditEvent.Action.DELETED, request.user)
+        transitions.record(obj, AuditEvent.Action.DELETED, request.user)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         for piece in queryset:
-            workflow.record(piece, AuditEvent.Action.DELETED, request.user)
+            transitions.record(piece, AuditEvent.Action.DELETED, request.user)
         super().delete_queryset(request, queryset)
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         if formset.model is Correction:
             for note in formset.new_objects:
-                workflow.record(
+                transitions.record(
                     form.instance, AuditEvent.Action.CORRECTED, request.user, note.text[:200]
                 )
 
-    # Actions: thin adapters over workflow.py, telling the editor what stopped each piece
+    # Actions: thin adapters over transitions.py, telling the editor what stopped each piece
 
     def _apply(self, request, queryset, transition, done):
         changed, refused = 0, []
@@ -272,7 +274,7 @@ class WorkflowAdminMixin:
             try:
                 transition(piece, request.user)
                 changed += 1
-            except workflow.WorkflowError as error:
+            except transitions.WorkflowError as error:
                 refused.append((piece, error.problems))
         if changed:
             messages.success(request, f"{changed} piece(s) {done}.")
@@ -281,18 +283,18 @@ class WorkflowAdminMixin:
 
     @admin.action(description="Submit for review")
     def submit_for_review(self, request, queryset):
-        self._apply(request, queryset, workflow.submit, "submitted for review")
+        self._apply(request, queryset, transitions.submit, "submitted for review")
 
     @admin.action(
         description="Publish (scheduled if their publication time is still to come)",
         permissions=["publish"],
     )
     def publish_pieces(self, request, queryset):
-        self._apply(request, queryset, workflow.publish, "published or scheduled")
+        self._apply(request, queryset, transitions.publish, "published or scheduled")
 
     @admin.action(description="Back to draft (unpublish, or send back)", permissions=["publish"])
     def back_to_draft(self, request, queryset):
-        self._apply(request, queryset, workflow.back_to_draft, "moved back to draft")
+        self._apply(request, queryset, transitions.back_to_draft, "moved back to draft")
 
     # Read-only parts of the form
 
@@ -378,7 +380,7 @@ class WorkflowAdminMixin:
         if request.method == "POST":
             try:
                 revisions.restore(obj, version, request.user)
-            except workflow.WorkflowError as error:
+            except transitions.WorkflowError as error:
                 messages.error(request, " ".join(error.problems))
             else:
                 messages.success(request, "The revision was restored. The piece kept its state.")

@@ -32,8 +32,8 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Article, FundingProject, TaggedRegion, TaggedTopic
-from .richtext import count_words
+from articles.models import Article, FundingProject, TaggedRegion, TaggedTopic
+from articles.text import count_words
 
 BATCH_SIZE = 2000
 CHUNK_BYTES = 64 * 1024

@@ -10,14 +10,14 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from . import workflow
-from .models import Article
+from articles.models import Article
+from articles.publishing import transitions
 
 
 @never_cache
 def preview(request, pk):
     piece = Article.objects.filter(pk=pk).only("pk", "piece_type", "created_by").first()
-    if piece is None or not workflow.can_view(request.user, piece):
+    if piece is None or not transitions.can_view(request.user, piece):
         raise Http404("No such piece.")
     model = apps.get_model(piece.piece_type)
     piece = model._default_manager.for_detail().get(pk=pk)

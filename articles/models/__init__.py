@@ -1,0 +1,42 @@
+"""Every model of the newsroom core, one module per domain; import them from here.
+
+- ``base``: SluggedModel, the named things' slug rule
+- ``people``: Person
+- ``funding``: Programme (bureaus), Funder, FundingProject
+- ``photos``: Photo and its queryset
+- ``vocabularies``: Region and Topic tags and their through models
+- ``pieces``: Article (the piece every content type extends), its queryset, RelatedArticle
+- ``editorial``: Correction, AuditEvent
+- ``site``: SiteSettings
+"""
+
+from .base import SluggedModel
+from .editorial import AuditEvent, Correction
+from .funding import DEFAULT_ACKNOWLEDGEMENT, Funder, FundingProject, Programme
+from .people import Person
+from .photos import Photo, PhotoQuerySet
+from .pieces import Article, ArticleQuerySet, RelatedArticle, sanitize_field
+from .site import SiteSettings
+from .vocabularies import Region, TaggedRegion, TaggedTopic, Topic
+
+__all__ = [
+    "DEFAULT_ACKNOWLEDGEMENT",
+    "Article",
+    "ArticleQuerySet",
+    "AuditEvent",
+    "Correction",
+    "Funder",
+    "FundingProject",
+    "Person",
+    "Photo",
+    "PhotoQuerySet",
+    "Programme",
+    "RelatedArticle",
+    "Region",
+    "SiteSettings",
+    "SluggedModel",
+    "TaggedRegion",
+    "TaggedTopic",
+    "Topic",
+    "sanitize_field",
+]

@@ -1,0 +1,77 @@
+"""Editorial records: dated corrections readers see, and the append-only audit trail."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from .pieces import Article
+
+
+class Correction(models.Model):
+    """A dated note appended to a published piece; readers see it at the foot of the piece."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update"
+
+    piece = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(help_text="What was wrong and what is right now, or what is new.")
+    noted_at = models.DateTimeField(
+        "date", default=timezone.now, help_text="Shown to readers beside the note."
+    )
+
+    class Meta:
+        ordering = ["noted_at", "pk"]
+        get_latest_by = "noted_at"
+        verbose_name = "correction or update"
+        verbose_name_plural = "corrections and updates (shown to readers at the foot)"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {date_format(timezone.localtime(self.noted_at))}"
+
+    def get_absolute_url(self):
+        return self.piece.get_absolute_url()
+
+    @property
+    def display_date(self):
+        return date_format(timezone.localtime(self.noted_at), "j F Y, H:i")
+
+
+class AuditEvent(models.Model):
+    """Who moved a piece through the workflow, and when; never edited, only appended."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        SUBMITTED = "submitted", "Submitted for review"
+        RETURNED = "returned", "Sent back to draft"
+        PUBLISHED = "published", "Published"
+        SCHEDULED = "scheduled", "Scheduled"
+        UNPUBLISHED = "unpublished", "Unpublished"
+        RESTORED = "restored", "Restored a revision"
+        CORRECTED = "corrected", "Added a correction or update"
+        DELETED = "deleted", "Deleted"
+
+    piece = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"
+    )
+    piece_title = models.CharField(max_length=255, blank=True)
+    action = models.CharField(max_length=20, choices=Action.choices, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        get_latest_by = "at"
+        verbose_name = "audit event"
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.piece_title}"

@@ -1,0 +1,24 @@
+"""People the newsroom names: authors, interviewees, photographers."""
+
+from django.db import models
+from django.urls import reverse
+
+from .base import SluggedModel
+
+
+class Person(SluggedModel):
+    """Anyone the newsroom names: authors, interviewees, photographers."""
+
+    role = models.CharField(
+        "role or affiliation",
+        max_length=300,
+        blank=True,
+        help_text="E.g. “senior analyst for Eurasia at a risk consultancy”.",
+    )
+    bio = models.TextField("short bio", blank=True)
+
+    class Meta(SluggedModel.Meta):
+        verbose_name_plural = "people"
+
+    def get_absolute_url(self):
+        return reverse("articles:person", kwargs={"slug": self.slug})

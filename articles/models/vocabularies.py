@@ -1,0 +1,40 @@
+"""The two tag vocabularies pieces are filed under: regions (countries) and topics."""
+
+from django.db import models
+from django.urls import reverse
+from taggit.models import TagBase, TaggedItemBase
+
+
+class Region(TagBase):
+    class Meta:
+        ordering = ["name"]
+
+    def get_absolute_url(self):
+        return reverse("articles:region", kwargs={"slug": self.slug})
+
+
+class Topic(TagBase):
+    class Meta:
+        ordering = ["name"]
+
+    def get_absolute_url(self):
+        return reverse("articles:topic", kwargs={"slug": self.slug})
+
+
+class TaggedRegion(TaggedItemBase):
+    tag = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="tagged_items")
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+
+    class Meta:
+        # "More on this" reads a tag's pieces from the index alone (bench/more_on_this.py).
+        indexes = [
+            models.Index(fields=["tag", "content_object"], name="taggedregion_tag_piece_idx")
+        ]
+
+
+class TaggedTopic(TaggedItemBase):
+    tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="tagged_items")
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+
+    class Meta:
+        indexes = [models.Index(fields=["tag", "content_object"], name="taggedtopic_tag_piece_idx")]

@@ -1,0 +1,92 @@
+"""Text jobs shared by every model: rich-text fields and their sanitizing allowlist, plain text
+from rich text, word counts, and slugs readable in Latin letters (Cyrillic and Kazakh too)."""
+
+import html
+import re
+
+from django.utils.text import slugify
+from django_prose_editor.fields import ProseEditorField
+
+EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
+    "Link": {"protocols": ["http", "https", "mailto"]},
+    "History": True,
+}
+
+
+def RichTextField(**kwargs):  # noqa: N802 (reads as a field class at the call site)
+    """A prose-editor field whose HTML is sanitized with the same allowlist the toolbar offers."""
+    return ProseEditorField(extensions=EXTENSIONS, sanitize=True, blank=True, **kwargs)
+
+
+_TAG = re.compile(r"<[^>]*>")
+# Where a block ends, words on either side must not run together ("when.</p><p>Farmers").
+_BLOCK_END = re.compile(r"(?i)<br\s*/?>|</(p|h[1-6]|li|blockquote|div|figcaption)>")
+
+
+def html_to_text(markup):
+    """Rich text as plain lines: block ends become line breaks, tags go, entities decode.
+
+    The one way the project turns stored HTML into words (search, diffs, snippets, exports).
+    """
+    text = html.unescape(_TAG.sub("", _BLOCK_END.sub("\n", markup or "")))
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+# Punctuation that is not part of a word ("don't" and "Ust-Kamenogorsk" are one word each).
+_NOT_WORDS = str.maketrans(dict.fromkeys('!"#$%&()*+,./:;<=>?[\\]^`{|}~«»“”„–—…', " "))
+
+
+def count_words(markup):
+    """Words in a piece of (sanitized) HTML; translate and split is 5x faster than a regex."""
+    return len(html.unescape(_TAG.sub(" ", markup or "")).translate(_NOT_WORDS).split())
+
+
+# --- Slugs ---------------------------------------------------------------------------------
+
+# Russian and Kazakh Cyrillic to Latin, close to the Kazakh 2021 Latin alphabet and BGN/PCGN.
+_CYRILLIC = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh",
+    "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+    "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
+    "я": "ya", "ә": "a", "ғ": "g", "қ": "q", "ң": "n", "ө": "o", "ұ": "u", "ү": "u",
+    "һ": "h", "і": "i",
+}  # fmt: skip
+_TABLE = str.maketrans(_CYRILLIC | {k.upper(): v.capitalize() for k, v in _CYRILLIC.items()})
+
+
+def slugify_text(text, max_length=200):
+    """A Latin slug for any title; falls back to a Unicode slug for scripts we cannot map."""
+    slug = slugify(str(text).translate(_TABLE)) or slugify(str(text), allow_unicode=True)
+    return slug[:max_length].strip("-")
+
+
+def unique_slug(instance, text, field_name="slug", fallback="item"):
+    """A slug for ``instance`` from ``text`` that no other row of its table uses."""
+    model = instance._meta.concrete_model
+    while model._meta.parents:  # multi-table children share the parent's slug space
+        model = next(iter(model._meta.parents))
+    max_length = model._meta.get_field(field_name).max_length - 10
+    base = slugify_text(text, max_length) or fallback
+    others = (
+        model._default_manager.exclude(pk=instance.pk) if instance.pk else model._default_manager
+    )
+    taken = set(
+        others.filter(**{f"{field_name}__startswith": base}).values_list(field_name, flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
