@@ -406,13 +406,13 @@ class ArticleAdmin(ExportMixin, PieceAdmin):
     """All pieces in one list; interviews open in their own form with their segments."""
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "kind":  # interviews are made in the interview form
-            kwargs["choices"] = [c for c in db_field.choices if c[0] != Article.Kind.INTERVIEW]
+        if db_field.name == "kind":  # a kind a piece type fixes is made in that type's form
+            allowed = self.model.allowed_kinds()
+            kwargs["choices"] = [c for c in db_field.choices if c[0] in allowed]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
-        if obj is not None and obj.piece_type != Article._meta.label_lower:
-            app_label, model_name = obj.piece_type.split(".")
-            return redirect(reverse(f"admin:{app_label}_{model_name}_change", args=[obj.pk]))
+        if obj is not None and obj.piece_model is not Article:
+            return redirect(obj.admin_url())
         return super().change_view(request, object_id, form_url, extra_context)

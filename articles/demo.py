@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from articles.discovery.search.query import fill_search_vectors
+from articles.discovery.search.index import fill_search_vectors
 from articles.models import (
     Article,
     Funder,

@@ -1,13 +1,12 @@
 from django.shortcuts import get_object_or_404, redirect, render
 
 from articles.discovery.feeds import feed_links
+from articles.discovery.search.forms import SearchForm, filter_options
+from articles.discovery.search.index import is_postgres
 from articles.discovery.search.query import (
     RESULTS_LIMIT,
-    SearchForm,
     SearchTooSlow,
     fallback_terms,
-    filter_options,
-    is_postgres,
     result_pieces,
 )
 from articles.models import Article, Funder, FundingProject, Person, Programme, Region, Topic
@@ -39,10 +38,10 @@ def article_list(request):
 
 def detail(request, slug):
     article = get_object_or_404(Article.objects.published().for_detail(), slug=slug)
-    if article.piece_type != Article._meta.label_lower:
+    if article.piece_model is not Article:
         # A more specific piece (e.g. an interview) lives at its own address.
         return redirect(article, permanent=True)
-    return render(request, "articles/article_detail.html", {"article": article})
+    return render(request, Article.detail_template, {"article": article})
 
 
 def _listing(request, obj, pieces, kind_label, template="articles/listing.html", **extra):

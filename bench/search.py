@@ -39,7 +39,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from articles.demo import generate_synthetic  # noqa: E402
-from articles.discovery.search.query import SearchForm, result_pieces  # noqa: E402
+from articles.discovery.search.forms import SearchForm  # noqa: E402
+from articles.discovery.search.query import result_pieces  # noqa: E402
 from articles.models import Article  # noqa: E402
 
 # Common words (in most synthetic pieces), rarer combinations, phrases, operators, a title

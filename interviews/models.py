@@ -34,15 +34,15 @@ class Interview(Article):
         help_text="As it stood when the interview was given; empty uses the person's current role.",
     )
 
+    detail_url_name = "interviews:detail"
+    detail_template = "interviews/interview_detail.html"
+    fixed_kind = Article.Kind.INTERVIEW
+
     objects = InterviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
-
-    def save(self, *args, **kwargs):
-        self.kind = Article.Kind.INTERVIEW
-        super().save(*args, **kwargs)
 
     def search_text(self):
         """The article's words, plus the interviewee's name and every question and answer."""

@@ -5,4 +5,4 @@ from .models import Interview
 
 def detail(request, slug):
     interview = get_object_or_404(Interview.objects.published().for_detail(), slug=slug)
-    return render(request, "interviews/interview_detail.html", {"article": interview})
+    return render(request, Interview.detail_template, {"article": interview})

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from articles.demo import generate_synthetic
 from articles.discovery.search import query as search_module
+from articles.discovery.search.forms import SearchForm
 from articles.discovery.search.query import (
     MAX_QUERY_LENGTH,
     MAX_TERMS,
-    SearchForm,
     SearchTooSlow,
     compact_query,
 )

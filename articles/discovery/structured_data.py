@@ -11,7 +11,7 @@ Article types (schema.org, all NewsArticle subtypes, which search engines read a
 - feature → ``ReportageNewsArticle`` (the product of on-the-ground reporting);
 - interview → ``ReportageNewsArticle``: schema.org has no interview article type; the
   interviewee goes in ``about`` (a Person with the role they held) and ``genre`` says
-  “Interview” (facts supplied by the piece's own ``structured_data_extras()``).
+  “Interview” (facts supplied by the piece type's ``structured_data_extras()`` hook).
 """
 
 import json
@@ -148,9 +148,7 @@ def article_schema(request, article):
         data["funder"] = list(funders.values())
     if article.programme_id:
         data["sourceOrganization"] = {"@type": "Organization", "name": article.programme.name}
-    extras = getattr(article, "structured_data_extras", None)
-    if extras:
-        data.update(extras(request.build_absolute_uri))
+    data.update(article.structured_data_extras(request.build_absolute_uri))
     if not data["author"]:
         # Unsigned pieces are the organisation's own.
         data["author"] = [{"@type": "Organization", "name": settings.KAZCMS_ORGANISATION}]

@@ -24,9 +24,9 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
 from urllib.parse import quote
 
+from django.apps import apps
 from django.db import connections
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
@@ -97,55 +97,13 @@ def get_columns():
 STATUSES = ["published", "scheduled", "draft", "all"]
 
 
-def day_start(day):
-    """The first instant of ``day`` in the newsroom's time zone."""
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def filter_articles(
-    queryset,
-    *,
-    status="published",
-    project=None,
-    funder=None,
-    programme=None,
-    kind=None,
-    region=None,
-    topic=None,
-    since=None,
-    until=None,
-):
+def filter_articles(queryset, *, status="published", **filters):
     """Narrow ``queryset`` for an export. Only what readers can see (``published()``) unless
-    ``status`` asks for scheduled or draft pieces, or "all"; ``since``/``until`` are dates,
-    both included, in newsroom time."""
-    if status == "published":
-        queryset = queryset.published()
-    elif status == "scheduled":
-        queryset = queryset.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
-    elif status == "draft":
-        queryset = queryset.filter(status=Article.Status.DRAFT)
-    elif status != "all":
+    ``status`` asks for another state ("scheduled", "draft", "review") or "all"; the filters
+    are ``ArticleQuerySet.filtered``'s (``since``/``until`` dates both included)."""
+    if status not in STATUSES:
         raise ValueError(f"Unknown status {status!r}: choose one of {', '.join(STATUSES)}.")
-    if project is not None:
-        queryset = queryset.filter(projects=project)
-    if funder is not None:
-        # a subquery, not a join: a piece under two projects of one funder is one row
-        queryset = queryset.filter(
-            pk__in=Article.objects.filter(projects__funders=funder).values("pk")
-        )
-    if programme is not None:
-        queryset = queryset.filter(programme=programme)
-    if kind:
-        queryset = queryset.filter(kind=kind)
-    if region is not None:
-        queryset = queryset.filter(regions=region)
-    if topic is not None:
-        queryset = queryset.filter(topics=topic)
-    if since:
-        queryset = queryset.filter(published_at__gte=day_start(since))
-    if until:
-        queryset = queryset.filter(published_at__lt=day_start(until + timedelta(days=1)))
-    return queryset
+    return queryset.in_state(status).filtered(**filters)
 
 
 # --- Rows -------------------------------------------------------------------------------------
@@ -219,8 +177,8 @@ class _Urls:
 
     def __call__(self, piece_type, slug):
         if piece_type not in self.patterns:
-            app_label = piece_type.split(".", 1)[0]
-            url = reverse(f"{app_label}:detail", kwargs={"slug": "SLUG-PLACEHOLDER"})
+            model = apps.get_model(piece_type)
+            url = reverse(model.detail_url_name, kwargs={"slug": "SLUG-PLACEHOLDER"})
             self.patterns[piece_type] = url.split("SLUG-PLACEHOLDER", 1)
         before, after = self.patterns[piece_type]
         if not slug.isascii():  # ASCII slugs are letters, digits, - and _: nothing to quote

@@ -5,7 +5,9 @@
 - ``funding``: Programme (bureaus), Funder, FundingProject
 - ``photos``: Photo and its queryset
 - ``vocabularies``: Region and Topic tags and their through models
-- ``pieces``: Article (the piece every content type extends), its queryset, RelatedArticle
+- ``pieces``: Article (the piece every piece type extends; its contract), RelatedArticle
+- ``piece_queryset``: ArticleQuerySet: states, filters and one recipe per page
+- ``states``: State and ``state_q``, the one definition of draft/review/scheduled/published
 - ``editorial``: Correction, AuditEvent
 - ``site``: SiteSettings
 """
@@ -17,6 +19,7 @@ from .people import Person
 from .photos import Photo, PhotoQuerySet
 from .pieces import Article, ArticleQuerySet, RelatedArticle, sanitize_field
 from .site import SiteSettings
+from .states import State, state_q
 from .vocabularies import Region, TaggedRegion, TaggedTopic, Topic
 
 __all__ = [
@@ -35,8 +38,10 @@ __all__ = [
     "Region",
     "SiteSettings",
     "SluggedModel",
+    "State",
     "TaggedRegion",
     "TaggedTopic",
     "Topic",
     "sanitize_field",
+    "state_q",
 ]

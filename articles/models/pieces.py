@@ -1,134 +1,52 @@
 """Pieces: the articles every kind of content extends, their queryset recipes and links."""
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from taggit.managers import TaggableManager
 
+from articles.discovery.search.index import update_search_vector
 from articles.text import RichTextField, count_words, unique_slug
 
 from .funding import FundingProject, Programme
 from .people import Person
 from .photos import Photo
+from .piece_queryset import ArticleQuerySet
+from .states import State
 from .vocabularies import TaggedRegion, TaggedTopic
 
 
-class ArticleQuerySet(models.QuerySet):
-    def published(self, at=None):
-        """What anonymous readers may see: published, and its time has come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=at or timezone.now())
-
-    def for_listing(self):
-        """What a teaser needs: photo, credit, programme and authors (never the search vector)."""
-        return (
-            self.defer("search_vector")
-            .select_related("lead_photo__credit_person", "programme")
-            .prefetch_related("authors")
-        )
-
-    def for_detail(self):
-        """Everything an article page shows, in a fixed number of queries."""
-        return (
-            self.defer("search_vector")
-            .select_related("lead_photo__credit_person", "programme")
-            .prefetch_related(
-                "authors",
-                "regions",
-                "topics",
-                "projects__funders",
-                "corrections",
-                models.Prefetch(
-                    "related_links",
-                    queryset=RelatedArticle.objects.filter(
-                        to_article__in=Article.objects.published()
-                    ).select_related("to_article__lead_photo"),
-                ),
-            )
-        )
-
-    def for_feed(self):
-        """What a feed item needs: authors, regions and topics, the lead photo and its credit."""
-        return (
-            self.defer("search_vector")
-            .select_related("lead_photo__credit_person")
-            .prefetch_related("authors", "regions", "topics")
-        )
-
-    def for_sitemap(self):
-        """Only what a sitemap entry needs: the address and the dates."""
-        return self.only("slug", "piece_type", "title", "published_at", "updated_at")
-
-    def for_export(self):
-        """What an export row reads from the piece itself, as plain values: model instances
-        would cost more than the export. ``articles.exports`` adds people, tags and projects
-        per batch (a fixed number of queries per batch, never per row)."""
-        return self.values(
-            "pk",
-            "piece_type",
-            "slug",
-            "title",
-            "kind",
-            "status",
-            "published_at",
-            "word_count",
-            "programme__name",
-            "lead_photo__credit_text",
-            "lead_photo__credit_person__name",
-        )
-
-    def sharing_tags_with(self, article, candidates=50):
-        """Other pieces sharing a region or topic with ``article``, most shared tags first.
-
-        Only the newest ``candidates`` such pieces are ranked, so the work stays bounded when
-        a region tags half the archive. Reads the article's prefetched tags; one query.
-        """
-        regions = [tag.pk for tag in article.regions.all()]
-        topics = [tag.pk for tag in article.topics.all()]
-        if not (regions or topics):
-            return self.none()
-        in_regions = Exists(
-            TaggedRegion.objects.filter(content_object=OuterRef("pk"), tag__in=regions)
-        )
-        in_topics = Exists(
-            TaggedTopic.objects.filter(content_object=OuterRef("pk"), tag__in=topics)
-        )
-        shared = Count(
-            "taggedregion", filter=Q(taggedregion__tag__in=regions), distinct=True
-        ) + Count("taggedtopic", filter=Q(taggedtopic__tag__in=topics), distinct=True)
-        newest = (
-            self.filter(in_regions | in_topics)
-            .exclude(pk=article.pk)
-            .order_by("-published_at", "-pk")
-            .values("pk")[:candidates]
-        )
-        return (
-            self.filter(pk__in=newest)
-            .annotate(shared_tags=shared)
-            .order_by("-shared_tags", "-published_at", "-pk")
-        )
-
-    def latest_per_programme(self, per_programme=4):
-        """The newest pieces of each programme, ranked in the database (one query)."""
-        ranked = self.filter(programme__isnull=False).annotate(
-            programme_rank=Window(
-                RowNumber(),
-                partition_by=F("programme"),
-                order_by=[F("published_at").desc(), F("pk").desc()],
-            )
-        )
-        return ranked.filter(programme_rank__lte=per_programme).order_by(
-            "programme__name", "programme_rank"
-        )
-
-
 class Article(models.Model):
-    """A published piece: analysis, news, comment; interviews extend it."""
+    """A piece: analysis, news, comment, feature; other piece types extend it.
+
+    The piece-type contract. A piece type is a multi-table child of ``Article`` in an app
+    above ``articles`` (``interviews.Interview`` is one); ``articles`` never imports it, and
+    one table of pieces serves listings, feeds, search and sitemaps. To add a piece type:
+
+    1. Subclass ``Article`` (and ``ArticleQuerySet`` for its ``for_detail()`` recipe).
+    2. Declare ``detail_url_name`` (a namespaced URL taking ``slug``), ``detail_template``
+       and, if the type always has one kind, ``fixed_kind`` (a ``Kind``; no other piece may
+       take it).
+    3. Extend the hooks it needs: ``search_text()`` (more words to index),
+       ``structured_data_extras()`` (schema.org facts), ``publishing_problems()``.
+    4. Register a ``ModelAdmin`` built on ``articles.admin.PieceAdmin``; from its app
+       config's ``ready()``, register its revisions (``articles.publishing.revisions
+       .register_piece``) and any export columns (``articles.exports.rows.register_columns``).
+    5. Code that holds a base ``Article`` row asks ``piece_model``, ``specific()``,
+       ``get_absolute_url()`` and ``admin_url()``: never split ``piece_type`` strings.
+    """
+
+    detail_url_name = "articles:detail"
+    detail_template = "articles/article_detail.html"
+    fixed_kind = None
+
+    State = State
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -245,6 +163,10 @@ class Article(models.Model):
         self.body = sanitize_field(self, "body")
         self.word_count = count_words(self.body)
         self.piece_type = self._meta.label_lower
+        if self.fixed_kind:
+            self.kind = self.fixed_kind
+        elif self.kind not in self.allowed_kinds():
+            raise ValueError(f"A {self._meta.verbose_name} cannot be of kind {self.kind!r}.")
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         self.version = (self.version or 0) + 1
@@ -254,10 +176,50 @@ class Article(models.Model):
         self.update_search_vector()
 
     def get_absolute_url(self):
-        app_label = self.piece_type.split(".", 1)[0]
-        return reverse(f"{app_label}:detail", kwargs={"slug": self.slug})
+        return reverse(self.piece_model.detail_url_name, kwargs={"slug": self.slug})
+
+    # --- the piece-type contract (see the class docstring) --------------------------------
+
+    @property
+    def piece_model(self):
+        """The most specific class of this piece, also when read as a base ``Article`` row."""
+        return apps.get_model(self.piece_type)
+
+    def specific(self, *, lock=False):
+        """This piece read afresh as an instance of its most specific class (one query);
+        ``lock`` reads it ``select_for_update`` inside the caller's transaction."""
+        model = self.piece_model
+        rows = model._default_manager.select_for_update() if lock else model._default_manager
+        return rows.get(pk=self.pk)
+
+    def admin_url(self, view="change"):
+        """The admin address of this piece's own admin: ``change``, ``history``, ``delete``…"""
+        opts = self.piece_model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[self.pk])
+
+    @classmethod
+    def piece_types(cls):
+        """Every concrete piece class: ``Article`` and the types built on it."""
+        return [model for model in apps.get_models() if issubclass(model, Article)]
+
+    @classmethod
+    def allowed_kinds(cls):
+        """The kinds a piece of this class may have: its ``fixed_kind``, or every kind no
+        piece type fixes."""
+        if cls.fixed_kind:
+            return [cls.fixed_kind]
+        fixed = {model.fixed_kind for model in cls.piece_types() if model.fixed_kind}
+        return [kind for kind in cls.Kind.values if kind not in fixed]
+
+    def structured_data_extras(self, absolute_url):
+        """schema.org facts a piece type adds to its JSON-LD description (none here)."""
+        return {}
 
     def clean(self):
+        if self.fixed_kind:
+            self.kind = self.fixed_kind
+        elif self.kind not in self.allowed_kinds():
+            raise ValidationError({"kind": "Choose one of the kinds offered for this piece."})
         if self.status == self.Status.PUBLISHED:
             problems = self.publishing_problems()
             if problems:
@@ -311,18 +273,23 @@ class Article(models.Model):
         return warnings
 
     @property
+    def state(self):
+        """The ``State`` of this piece now; agrees with ``state_q`` (tested)."""
+        if self.status != self.Status.PUBLISHED:
+            return State(self.status)
+        if self.published_at is not None and self.published_at <= timezone.now():
+            return State.PUBLISHED
+        return State.SCHEDULED
+
+    @property
     def is_scheduled(self):
         """Published with a time still to come: it appears by itself at that time."""
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at > timezone.now()
-        )
+        return self.state == State.SCHEDULED
 
     @property
     def state_label(self):
         """The state as editors say it: Draft, In review, Scheduled or Published."""
-        return "Scheduled" if self.is_scheduled else self.get_status_display()
+        return self.state.label
 
     def corrections_in_order(self):
         """Correction and update notes, oldest first (uses the for_detail prefetch)."""
@@ -336,11 +303,7 @@ class Article(models.Model):
 
     @property
     def is_public(self):
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        return self.state == State.PUBLISHED
 
     @property
     def display_date(self):
@@ -362,10 +325,6 @@ class Article(models.Model):
 
     def update_search_vector(self):
         """Store this piece's search vector (one UPDATE; nothing to do on SQLite)."""
-        from articles.discovery.search.query import (
-            update_search_vector,  # search builds on these models
-        )
-
         update_search_vector(self)
 
     MORE_ON_THIS = 4

@@ -423,9 +423,4 @@ class AuditEventAdmin(admin.ModelAdmin):
     def piece_link(self, obj):
         if obj.piece_id is None:
             return obj.piece_title
-        app_label, model_name = obj.piece.piece_type.split(".")
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse(f"admin:{app_label}_{model_name}_change", args=[obj.piece_id]),
-            obj.piece_title,
-        )
+        return format_html('<a href="{}">{}</a>', obj.piece.admin_url(), obj.piece_title)

@@ -1,11 +1,11 @@
 """Staff preview: any piece exactly as readers will see it, with a banner and noindex.
 
 Only users who may see the piece in the newsroom get it; everyone else gets the same 404 as
-for a piece that does not exist. The piece's own class and template are found from
-``piece_type``, so interviews preview with their dialogue without articles importing them.
+for a piece that does not exist. The piece-type contract (``piece_model``,
+``detail_template``) finds the piece's own class and template, so interviews preview with
+their dialogue without articles importing them.
 """
 
-from django.apps import apps
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -19,9 +19,8 @@ def preview(request, pk):
     piece = Article.objects.filter(pk=pk).only("pk", "piece_type", "created_by").first()
     if piece is None or not transitions.can_view(request.user, piece):
         raise Http404("No such piece.")
-    model = apps.get_model(piece.piece_type)
+    model = piece.piece_model
     piece = model._default_manager.for_detail().get(pk=pk)
-    template = f"{model._meta.app_label}/{model._meta.model_name}_detail.html"
-    response = render(request, template, {"article": piece, "is_preview": True})
+    response = render(request, model.detail_template, {"article": piece, "is_preview": True})
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -7,7 +7,6 @@ in the interface. Roles are groups (Contributors, Editors, Administrators) creat
 migration; the rules below read permissions, so admins can adjust them the usual Django way.
 """
 
-from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -120,9 +119,7 @@ def record_save(piece, user, old_status, old_published_at, *, created=False):
 
 def specific(piece, *, lock=False):
     """The piece as its most specific class (an interview stays an interview when saved)."""
-    model = apps.get_model(piece.piece_type)
-    manager = model._default_manager
-    return (manager.select_for_update() if lock else manager).get(pk=piece.pk)
+    return piece.specific(lock=lock)
 
 
 def change_state(piece, user, new_status, *, allowed_from=None, comment=""):

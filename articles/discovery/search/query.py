@@ -13,21 +13,20 @@ and ranks title matches first; it does not search interview questions and answer
 
 import html
 import re
-import unicodedata
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
-from django import forms
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import OperationalError, connection, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Left
-from django.utils import timezone
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from articles.models import Article, Programme, Region, Topic
+from articles.models import Article
+from articles.text import html_to_text
 
-CONFIGS = ("russian", "simple")
+from .index import CONFIGS, is_postgres
+
 MAX_QUERY_LENGTH = 200  # longer input is cut, and the reader is told
 MAX_TERMS = 10  # words (or quoted phrases) kept from a query; repeats dropped
 # Ranking reads every matching vector, and a common word matches most of the archive:
@@ -39,60 +38,6 @@ SNIPPET_WORDS = 30
 SNIPPET_SOURCE_CHARS = 6000
 START, STOP = "\ue000", "\ue001"  # private-use sentinels around matches in snippets
 EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2999, 12, 31)
-
-
-def is_postgres():
-    return connection.vendor == "postgresql"
-
-
-def clean_text(value):
-    """Input without control characters (NUL included) or sentinels, spaces collapsed."""
-    kept = "".join(
-        " " if unicodedata.category(ch) in {"Cc", "Cs", "Co"} else ch for ch in value or ""
-    )
-    return " ".join(kept.split())
-
-
-def plain_text(markup):
-    """Words of a rich-text field: tags dropped, entities decoded."""
-    return html.unescape(strip_tags(markup or ""))
-
-
-# --- the stored vector --------------------------------------------------------------------
-
-
-def vector_expression(parts):
-    """A weighted tsvector expression from ``{"A": expression, ...}``, in both configurations."""
-    vector = None
-    for weight, expression in parts.items():
-        for config in CONFIGS:
-            part = SearchVector(expression, config=config, weight=weight)
-            vector = part if vector is None else vector + part
-    return vector
-
-
-def update_search_vector(article):
-    """Store ``article.search_text()`` as its vector: one UPDATE, PostgreSQL only."""
-    if not is_postgres() or article.pk is None:
-        return
-    parts = {
-        weight: Value(clean_text(plain_text(text)))
-        for weight, text in article.search_text().items()
-    }
-    Article.objects.filter(pk=article.pk).update(search_vector=vector_expression(parts))
-
-
-def fill_search_vectors(queryset):
-    """Vectors for many plain pieces at once from their own columns (bulk inserts, rebuilds).
-
-    PostgreSQL's parser skips HTML tags and entities, so the body goes in as it is. Pieces
-    whose class adds text of its own (interviews) need ``update_search_vector`` each.
-    """
-    if not is_postgres():
-        return 0
-    return queryset.update(
-        search_vector=vector_expression({"A": F("title"), "B": F("standfirst"), "C": F("body")})
-    )
 
 
 # --- the reader's query -------------------------------------------------------------------
@@ -227,7 +172,7 @@ def result_pieces(ids, text):
         if hasattr(piece, "excerpt"):
             snippet = html.unescape(piece.excerpt or "")
         else:  # without words to show in context, the standfirst says enough
-            snippet = _snippet(plain_text(piece.body), terms) if terms else ""
+            snippet = _snippet(html_to_text(piece.body), terms) if terms else ""
         piece.title_html = render_marked(_mark_terms(piece.title, terms))
         piece.standfirst_html = render_marked(_mark_terms(piece.standfirst, terms))
         piece.snippet_html = render_marked(snippet)
@@ -256,106 +201,3 @@ def _snippet(text, terms):
     if start + SNIPPET_WORDS < len(words):
         snippet += " …"
     return _mark_terms(snippet, terms)
-
-
-# --- the form -----------------------------------------------------------------------------
-
-
-class SearchForm(forms.Form):
-    """The search box and its filters; every field optional, every value checked."""
-
-    q = forms.CharField(label="Search for", required=False)
-    kind = forms.ChoiceField(
-        label="Kind", required=False, choices=[("", "Any kind"), *Article.Kind.choices]
-    )
-    region = forms.ModelChoiceField(
-        Region.objects.all(), label="Region", required=False, to_field_name="slug",
-        empty_label="Any region",
-    )  # fmt: skip
-    topic = forms.ModelChoiceField(
-        Topic.objects.all(), label="Topic", required=False, to_field_name="slug",
-        empty_label="Any topic",
-    )  # fmt: skip
-    programme = forms.ModelChoiceField(
-        Programme.objects.all(), label="Programme", required=False, to_field_name="slug",
-        empty_label="Any programme",
-    )  # fmt: skip
-    date_from = forms.DateField(
-        label="Published from", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="Published until", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    FILTERS = ("kind", "region", "topic", "programme", "date_from", "date_to")
-
-    def __init__(self, data=None, **kwargs):
-        self.was_shortened = False
-        if data is not None:
-            data = {key: clean_text(data.get(key, "")) for key in ["q", *self.FILTERS]}
-            if len(data["q"]) > MAX_QUERY_LENGTH:
-                data["q"] = (
-                    data["q"][:MAX_QUERY_LENGTH].rsplit(" ", 1)[0] or data["q"][:MAX_QUERY_LENGTH]
-                )
-                self.was_shortened = True
-        super().__init__(data, **kwargs)
-
-    def clean(self):
-        cleaned = super().clean()
-        for name in ("date_from", "date_to"):
-            day = cleaned.get(name)
-            if day and not EARLIEST_DATE <= day <= LATEST_DATE:
-                self.add_error(name, "Enter a date between the years 1900 and 2999.")
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", "The end date must be on or after the start date.")
-        return cleaned
-
-    def has_criteria(self):
-        return self.is_valid() and any(self.cleaned_data.get(n) for n in ["q", *self.FILTERS])
-
-    def active_filters(self):
-        return [name for name in self.FILTERS if self.is_valid() and self.cleaned_data.get(name)]
-
-    def result_ids(self):
-        """Ids of the published pieces matching the form, best first (newest first without
-        words). Raises SearchTooSlow when the database gives up."""
-        data = self.cleaned_data
-        pieces = Article.objects.published()
-        if data["kind"]:
-            pieces = pieces.filter(kind=data["kind"])
-        if data["region"]:
-            pieces = pieces.filter(regions=data["region"])
-        if data["topic"]:
-            pieces = pieces.filter(topics=data["topic"])
-        if data["programme"]:
-            pieces = pieces.filter(programme=data["programme"])
-        if data["date_from"]:
-            pieces = pieces.filter(published_at__gte=_day_start(data["date_from"]))
-        if data["date_to"]:
-            pieces = pieces.filter(published_at__lt=_day_start(data["date_to"] + timedelta(1)))
-        if data["q"]:
-            return search(pieces, data["q"])
-        return newest(pieces)
-
-
-def filter_options():
-    """(value, label) options of each filter: regions, topics and programmes in one query."""
-    options = {
-        "kind": [("", "Any kind"), *Article.Kind.choices],
-        "region": [("", "Any region")],
-        "topic": [("", "Any topic")],
-        "programme": [("", "Any programme")],
-    }
-    vocabularies = [
-        model.objects.order_by().annotate(field=Value(name)).values_list("field", "name", "slug")
-        for name, model in (("region", Region), ("topic", Topic), ("programme", Programme))
-    ]
-    rows = vocabularies[0].union(*vocabularies[1:], all=True).order_by("field", "name")
-    for field, name, slug in rows:
-        options[field].append((slug, name))
-    return options
-
-
-def _day_start(day):
-    return timezone.make_aware(datetime.combine(day, time.min))

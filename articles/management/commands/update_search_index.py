@@ -1,7 +1,6 @@
-from django.apps import apps
 from django.core.management.base import BaseCommand
 
-from articles.discovery.search.query import fill_search_vectors, is_postgres
+from articles.discovery.search.index import fill_search_vectors, is_postgres
 from articles.models import Article
 
 
@@ -15,10 +14,7 @@ class Command(BaseCommand):
         filled = fill_search_vectors(Article.objects.all())
         self.stdout.write(f"Filled {filled} pieces from their title, standfirst and body.")
         # Pieces of a subclass that adds its own text (interviews) are rebuilt one by one.
-        for piece_type in (
-            Article.objects.order_by("piece_type").values_list("piece_type", flat=True).distinct()
-        ):
-            model = apps.get_model(piece_type)
+        for model in Article.piece_types():
             if model.search_text is Article.search_text:
                 continue
             count = 0

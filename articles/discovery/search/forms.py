@@ -1,0 +1,104 @@
+"""The reader's search form: the box and its filters, every value checked."""
+
+from datetime import date
+
+from django import forms
+from django.db.models import Value
+
+from articles.models import Article, Programme, Region, Topic
+
+from .index import clean_text
+from .query import MAX_QUERY_LENGTH, newest, search
+
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2999, 12, 31)
+
+
+class SearchForm(forms.Form):
+    """The search box and its filters; every field optional, every value checked."""
+
+    q = forms.CharField(label="Search for", required=False)
+    kind = forms.ChoiceField(
+        label="Kind", required=False, choices=[("", "Any kind"), *Article.Kind.choices]
+    )
+    region = forms.ModelChoiceField(
+        Region.objects.all(), label="Region", required=False, to_field_name="slug",
+        empty_label="Any region",
+    )  # fmt: skip
+    topic = forms.ModelChoiceField(
+        Topic.objects.all(), label="Topic", required=False, to_field_name="slug",
+        empty_label="Any topic",
+    )  # fmt: skip
+    programme = forms.ModelChoiceField(
+        Programme.objects.all(), label="Programme", required=False, to_field_name="slug",
+        empty_label="Any programme",
+    )  # fmt: skip
+    date_from = forms.DateField(
+        label="Published from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="Published until", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    FILTERS = ("kind", "region", "topic", "programme", "date_from", "date_to")
+
+    def __init__(self, data=None, **kwargs):
+        self.was_shortened = False
+        if data is not None:
+            data = {key: clean_text(data.get(key, "")) for key in ["q", *self.FILTERS]}
+            if len(data["q"]) > MAX_QUERY_LENGTH:
+                data["q"] = (
+                    data["q"][:MAX_QUERY_LENGTH].rsplit(" ", 1)[0] or data["q"][:MAX_QUERY_LENGTH]
+                )
+                self.was_shortened = True
+        super().__init__(data, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("date_from", "date_to"):
+            day = cleaned.get(name)
+            if day and not EARLIEST_DATE <= day <= LATEST_DATE:
+                self.add_error(name, "Enter a date between the years 1900 and 2999.")
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date must be on or after the start date.")
+        return cleaned
+
+    def has_criteria(self):
+        return self.is_valid() and any(self.cleaned_data.get(n) for n in ["q", *self.FILTERS])
+
+    def active_filters(self):
+        return [name for name in self.FILTERS if self.is_valid() and self.cleaned_data.get(name)]
+
+    def result_ids(self):
+        """Ids of the published pieces matching the form, best first (newest first without
+        words). Raises SearchTooSlow when the database gives up."""
+        data = self.cleaned_data
+        pieces = Article.objects.published().filtered(
+            kind=data["kind"],
+            region=data["region"],
+            topic=data["topic"],
+            programme=data["programme"],
+            since=data["date_from"],
+            until=data["date_to"],
+        )
+        if data["q"]:
+            return search(pieces, data["q"])
+        return newest(pieces)
+
+
+def filter_options():
+    """(value, label) options of each filter: regions, topics and programmes in one query."""
+    options = {
+        "kind": [("", "Any kind"), *Article.Kind.choices],
+        "region": [("", "Any region")],
+        "topic": [("", "Any topic")],
+        "programme": [("", "Any programme")],
+    }
+    vocabularies = [
+        model.objects.order_by().annotate(field=Value(name)).values_list("field", "name", "slug")
+        for name, model in (("region", Region), ("topic", Topic), ("programme", Programme))
+    ]
+    rows = vocabularies[0].union(*vocabularies[1:], all=True).order_by("field", "name")
+    for field, name, slug in rows:
+        options[field].append((slug, name))
+    return options

@@ -1,0 +1,180 @@
+"""The queryset of pieces: the states readers and staff ask for, the filters, and one
+recipe per page (``for_listing``, ``for_detail``, ``for_feed``, ``for_sitemap``, ``for_export``)."""
+
+from datetime import timedelta
+
+from django.db import models
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
+from django.db.models.functions import RowNumber
+
+from .states import State, day_start, state_q
+from .vocabularies import TaggedRegion, TaggedTopic
+
+
+class ArticleQuerySet(models.QuerySet):
+    # --- states: every admin filter, export, sitemap and report asks these ---------------
+
+    def published(self, at=None):
+        """What anonymous readers may see: published, and its time has come."""
+        return self.filter(state_q(State.PUBLISHED, at=at))
+
+    def scheduled(self, at=None):
+        """Published with a time still to come: each appears by itself at its second."""
+        return self.filter(state_q(State.SCHEDULED, at=at))
+
+    def drafts(self):
+        return self.filter(state_q(State.DRAFT))
+
+    def in_review(self):
+        return self.filter(state_q(State.IN_REVIEW))
+
+    def in_state(self, state, at=None):
+        """Pieces in one ``State`` (or every piece for "all")."""
+        return self if state == "all" else self.filter(state_q(state, at=at))
+
+    def filtered(
+        self,
+        *,
+        kind=None,
+        programme=None,
+        region=None,
+        topic=None,
+        project=None,
+        funder=None,
+        since=None,
+        until=None,
+    ):
+        """Pieces narrowed by the filters readers (search) and staff (exports, reports) pick.
+
+        ``None`` or empty means any; ``since`` and ``until`` are dates, both included, in
+        newsroom time.
+        """
+        queryset = self
+        if kind:
+            queryset = queryset.filter(kind=kind)
+        if programme is not None:
+            queryset = queryset.filter(programme=programme)
+        if region is not None:
+            queryset = queryset.filter(regions=region)
+        if topic is not None:
+            queryset = queryset.filter(topics=topic)
+        if project is not None:
+            queryset = queryset.filter(projects=project)
+        if funder is not None:
+            # a subquery, not a join: a piece under two projects of one funder is one row
+            queryset = queryset.filter(
+                pk__in=self.model.objects.filter(projects__funders=funder).values("pk")
+            )
+        if since:
+            queryset = queryset.filter(published_at__gte=day_start(since))
+        if until:
+            queryset = queryset.filter(published_at__lt=day_start(until + timedelta(days=1)))
+        return queryset
+
+    # --- recipes: what each page reads ----------------------------------------------------
+
+    def _public_related_links(self):
+        # Links point at any piece type, so ask the base model behind the relation.
+        links = self.model._meta.get_field("related_links").related_model
+        pieces = links._meta.get_field("to_article").related_model
+        return links.objects.filter(to_article__in=pieces.objects.published())
+
+    def for_listing(self):
+        """What a teaser needs: photo, credit, programme and authors (never the search vector)."""
+        return (
+            self.defer("search_vector")
+            .select_related("lead_photo__credit_person", "programme")
+            .prefetch_related("authors")
+        )
+
+    def for_detail(self):
+        """Everything an article page shows, in a fixed number of queries."""
+        return (
+            self.defer("search_vector")
+            .select_related("lead_photo__credit_person", "programme")
+            .prefetch_related(
+                "authors",
+                "regions",
+                "topics",
+                "projects__funders",
+                "corrections",
+                models.Prefetch(
+                    "related_links",
+                    queryset=self._public_related_links().select_related("to_article__lead_photo"),
+                ),
+            )
+        )
+
+    def for_feed(self):
+        """What a feed item needs: authors, regions and topics, the lead photo and its credit."""
+        return (
+            self.defer("search_vector")
+            .select_related("lead_photo__credit_person")
+            .prefetch_related("authors", "regions", "topics")
+        )
+
+    def for_sitemap(self):
+        """Only what a sitemap entry needs: the address and the dates."""
+        return self.only("slug", "piece_type", "title", "published_at", "updated_at")
+
+    def for_export(self):
+        """What an export row reads from the piece itself, as plain values: model instances
+        would cost more than the export. ``articles.exports`` adds people, tags and projects
+        per batch (a fixed number of queries per batch, never per row)."""
+        return self.values(
+            "pk",
+            "piece_type",
+            "slug",
+            "title",
+            "kind",
+            "status",
+            "published_at",
+            "word_count",
+            "programme__name",
+            "lead_photo__credit_text",
+            "lead_photo__credit_person__name",
+        )
+
+    def sharing_tags_with(self, article, candidates=50):
+        """Other pieces sharing a region or topic with ``article``, most shared tags first.
+
+        Only the newest ``candidates`` such pieces are ranked, so the work stays bounded when
+        a region tags half the archive. Reads the article's prefetched tags; one query.
+        """
+        regions = [tag.pk for tag in article.regions.all()]
+        topics = [tag.pk for tag in article.topics.all()]
+        if not (regions or topics):
+            return self.none()
+        in_regions = Exists(
+            TaggedRegion.objects.filter(content_object=OuterRef("pk"), tag__in=regions)
+        )
+        in_topics = Exists(
+            TaggedTopic.objects.filter(content_object=OuterRef("pk"), tag__in=topics)
+        )
+        shared = Count(
+            "taggedregion", filter=Q(taggedregion__tag__in=regions), distinct=True
+        ) + Count("taggedtopic", filter=Q(taggedtopic__tag__in=topics), distinct=True)
+        newest = (
+            self.filter(in_regions | in_topics)
+            .exclude(pk=article.pk)
+            .order_by("-published_at", "-pk")
+            .values("pk")[:candidates]
+        )
+        return (
+            self.filter(pk__in=newest)
+            .annotate(shared_tags=shared)
+            .order_by("-shared_tags", "-published_at", "-pk")
+        )
+
+    def latest_per_programme(self, per_programme=4):
+        """The newest pieces of each programme, ranked in the database (one query)."""
+        ranked = self.filter(programme__isnull=False).annotate(
+            programme_rank=Window(
+                RowNumber(),
+                partition_by=F("programme"),
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            )
+        )
+        return ranked.filter(programme_rank__lte=per_programme).order_by(
+            "programme__name", "programme_rank"
+        )
