@@ -1,0 +1,64 @@
+"""Findings from using the site: each would have lost work, leaked or misled, and must not again."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article, AuditEvent, Correction
+
+from .factories import make_article, make_photo, make_ready_draft
+from .workflow_helpers import post_change, run_action
+
+pytestmark = pytest.mark.django_db
+
+
+def events(piece, action):
+    return AuditEvent.objects.filter(piece=piece, action=action).count()
+
+
+def test_resaving_a_just_published_piece_neither_republishes_nor_moves_its_time(desk_client):
+    piece = make_ready_draft()
+    run_action(desk_client, "publish_pieces", [piece])
+    published_at = Article.objects.get(pk=piece.pk).published_at
+    assert published_at.microsecond == 0
+
+    response = post_change(desk_client, piece, title="A corrected headline")
+
+    assert response.status_code == 302
+    piece = Article.objects.get(pk=piece.pk)
+    assert piece.title == "A corrected headline"
+    assert piece.published_at == published_at
+    assert events(piece, AuditEvent.Action.PUBLISHED) == 1
+
+
+def test_a_correction_cannot_be_dated_in_the_future(desk_client):
+    piece = make_article(lead_photo=make_photo())
+    tomorrow = timezone.localtime() + timedelta(days=1)
+    response = post_change(
+        desk_client,
+        piece,
+        **{
+            "corrections-TOTAL_FORMS": "1",
+            "corrections-0-kind": "correction",
+            "corrections-0-text": "The minister's name was misspelt.",
+            "corrections-0-noted_at_0": f"{tomorrow:%d/%m/%Y}",
+            "corrections-0-noted_at_1": f"{tomorrow:%H:%M:%S}",
+        },
+    )
+    assert response.status_code == 200
+    assert "cannot be in the future" in response.content.decode()
+    # The editor's text is still in the form, and nothing was saved.
+    assert "The minister&#x27;s name was misspelt." in response.content.decode()
+    assert not Correction.objects.filter(piece=piece).exists()
+
+
+def test_words_either_side_of_a_paragraph_break_are_found(client):
+    # Tags stripped without a space once made "when.</p><p>Farmers" one word in the index.
+    make_article(
+        title="Harvest under pressure",
+        body="<p>The rains came late, as they do when.</p><p>Farmers in the south waited.</p>",
+    )
+    for word in ("farmers", "when"):
+        html = client.get("/search/", {"q": word}).content.decode()
+        assert "Harvest under pressure" in html, word
