@@ -28,3 +28,6 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# A database outage answers 503 with Retry-After; any other uncaught error the plain 500 page.
+handler500 = "kazcms.errors.server_error"

@@ -62,3 +62,36 @@ def test_words_either_side_of_a_paragraph_break_are_found(client):
     for word in ("farmers", "when"):
         html = client.get("/search/", {"q": word}).content.decode()
         assert "Harvest under pressure" in html, word
+
+
+@pytest.fixture
+def database_down(monkeypatch):
+    """Every new query fails as it does when PostgreSQL is unreachable (Django's own error)."""
+    from django.db import OperationalError
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    def refuse(self, *args, **kwargs):
+        raise OperationalError('connection to server at "127.0.0.1", port 5432 failed')
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "cursor", refuse)
+
+
+def test_database_outage_is_a_503_with_retry_after_and_one_log_line(
+    desk_client, database_down, caplog
+):
+    from kazcms import errors
+
+    errors._last_logged = None
+    desk_client.raise_request_exception = False
+    with caplog.at_level("INFO"):
+        pages = [desk_client.get(url) for url in ("/", "/articles/", "/admin/articles/article/")]
+        saved = desk_client.post("/admin/articles/article/add/", {"title": "Typed by an editor"})
+    for response in [*pages, saved]:
+        assert response.status_code == 503
+        assert response["Retry-After"].isdigit()
+        assert response["Cache-Control"] == "no-store"
+    assert "Your change was not saved" in saved.content.decode()
+    assert "Your change was not saved" not in pages[0].content.decode()
+    outage_lines = [r for r in caplog.records if r.name == "kazcms.outage"]
+    assert len(outage_lines) == 1
+    assert not [r for r in caplog.records if r.exc_info], "no traceback per request"
