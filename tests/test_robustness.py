@@ -95,3 +95,21 @@ def test_database_outage_is_a_503_with_retry_after_and_one_log_line(
     outage_lines = [r for r in caplog.records if r.name == "kazcms.outage"]
     assert len(outage_lines) == 1
     assert not [r for r in caplog.records if r.exc_info], "no traceback per request"
+
+
+@pytest.mark.parametrize("path", ["/articles/%00/", "/people/a%00b/feed/", "/search/?region=%00"])
+def test_a_nul_byte_in_an_address_is_a_400_on_every_route(client, path):
+    make_article()
+    client.raise_request_exception = False
+    assert client.get(path).status_code == 400
+
+
+def test_a_login_with_a_refused_next_lands_on_the_admin_home(client, desk):
+    desk.set_password("pw-for-tests-1")
+    desk.save()
+    response = client.post(
+        "/admin/login/?next=https://elsewhere.example/",
+        {"username": desk.username, "password": "pw-for-tests-1"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
