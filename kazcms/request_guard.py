@@ -7,6 +7,7 @@ what they read (the search box answers any input with a page, so it is not refus
 """
 
 import re
+
 from django.http import HttpResponseBadRequest
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
