@@ -17,7 +17,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 
 from articles.models import Article, AuditEvent, Correction
-from articles.publishing import concurrency, revisions, transitions
+from articles.publishing import concurrency, revisions, rules, transitions
 
 STALE_MESSAGE = concurrency.STALE_MESSAGE.replace("{what}", "piece").replace("{when}", "at {when}")
 
@@ -77,7 +77,7 @@ class WorkflowFormMixin(forms.ModelForm):
             status=cleaned.get("status", self.instance.status),
             published_at=cleaned.get("published_at", self.instance.published_at),
         )
-        if transitions.can_publish(self.user):
+        if rules.can_publish(self.user):
             return  # editors' publishing checks are the model's clean()
         problems = transitions.transition_problems(
             self.user, old_status, old_published_at, would_be
@@ -137,10 +137,10 @@ class WorkflowAdminMixin:
         if match and match.url_name == "autocomplete":
             # Choosing a related piece: a contributor may link published pieces too.
             return pieces.filter(
-                Q(pk__in=transitions.visible_to(request.user, pieces).values("pk"))
+                Q(pk__in=rules.visible_to(request.user, pieces).values("pk"))
                 | Q(pk__in=Article.objects.published().values("pk"))
             )
-        return transitions.visible_to(request.user, pieces)
+        return rules.visible_to(request.user, pieces)
 
     def view_on_site(self, obj):
         """Readers' address once public; the staff preview before that."""
@@ -150,18 +150,18 @@ class WorkflowAdminMixin:
 
     def has_view_permission(self, request, obj=None):
         allowed = super().has_view_permission(request, obj)
-        return allowed and (obj is None or transitions.can_view(request.user, obj))
+        return allowed and (obj is None or rules.can_view(request.user, obj))
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or transitions.can_edit(request.user, obj))
+        return allowed and (obj is None or rules.can_edit(request.user, obj))
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or transitions.can_edit(request.user, obj))
+        return allowed and (obj is None or rules.can_edit(request.user, obj))
 
     def has_publish_permission(self, request):
-        return transitions.can_publish(request.user)
+        return rules.can_publish(request.user)
 
     def get_list_filter(self, request):
         return [StateFilter if f == "status" else f for f in super().get_list_filter(request)]
@@ -172,7 +172,7 @@ class WorkflowAdminMixin:
 
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), *self.workflow_readonly]
-        if not transitions.can_publish(request.user):
+        if not rules.can_publish(request.user):
             fields += ["published_at", "is_featured"]
         return fields
 
@@ -196,7 +196,7 @@ class WorkflowAdminMixin:
         return form
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "status" and not transitions.can_publish(request.user):
+        if db_field.name == "status" and not rules.can_publish(request.user):
             kwargs["choices"] = [
                 c
                 for c in db_field.choices
@@ -227,7 +227,7 @@ class WorkflowAdminMixin:
         problems = transitions.transition_problems(
             request.user, old_status or Article.Status.DRAFT, old_published_at, obj
         )
-        if problems and not transitions.can_publish(request.user):
+        if problems and not rules.can_publish(request.user):
             raise PermissionDenied(" ".join(problems))  # the form refuses first; belt and braces
         if not change:
             obj.created_by = request.user
@@ -379,7 +379,7 @@ class WorkflowAdminMixin:
         version = get_object_or_404(revisions.versions_of(obj), pk=version_id)
         if request.method == "POST":
             try:
-                revisions.restore(obj, version, request.user)
+                transitions.restore(obj, version, request.user)
             except transitions.WorkflowError as error:
                 messages.error(request, " ".join(error.problems))
             else:
