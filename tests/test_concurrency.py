@@ -105,7 +105,7 @@ def test_a_post_without_the_edit_token_is_refused(two_editors):
     _, _, (alice_client, _) = two_editors
     piece = make_ready_draft(title="Tokenless")
     data = change_form(alice_client, piece)
-    del data["edit_version"]
+    del data["edit_token"]
     data["title"] = "Blind overwrite"
     assert alice_client.post(admin_url(piece), data).status_code == 200
     assert reload(piece).title == "Tokenless"

@@ -4,7 +4,6 @@
 ``WorkflowFormMixin``. Both are thin adapters over ``transitions.py`` and ``revisions.py``.
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -19,55 +18,37 @@ from django.utils.html import format_html
 from articles.models import Article, AuditEvent, Correction
 from articles.publishing import concurrency, revisions, rules, transitions
 
-STALE_MESSAGE = concurrency.STALE_MESSAGE.replace("{what}", "piece").replace("{when}", "at {when}")
 
+class WorkflowFormMixin(concurrency.EditGuardFormMixin):
+    """Refuses a save made from a stale form, and a state change the user may not make.
 
-class WorkflowFormMixin(forms.ModelForm):
-    """Refuses a save made from a stale form, and a state change the user may not make."""
+    The stale-edit token is the piece's version counter, so the refusal can say who saved it
+    when, and list what changed beyond the form's fields (segments, tags, links).
+    """
 
-    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    guarded_noun = "piece"
     user = None  # set by WorkflowAdminMixin.get_form
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.conflict = None
         self.state_before = (self.instance.status, self.instance.published_at)
-        if self.instance.pk:
-            self.fields["edit_version"].initial = self.instance.version
+
+    def edit_token_of(self, piece):
+        return str(piece.version)
+
+    def changed_meanwhile(self, current, opened_with):
+        opened_version = int(opened_with) if (opened_with or "").isdigit() else None
+        return {
+            "by": current.updated_by or "someone",
+            "at": current.updated_at,
+            "since": revisions.changes_since(current, opened_version),
+        }
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk:
-            self._refuse_stale(cleaned)
         if self.user is not None:
             self._refuse_forbidden_transition(cleaned)
         return cleaned
-
-    def _refuse_stale(self, cleaned):
-        # Lock the row until this save commits (the admin view runs in a transaction), so two
-        # simultaneous saves of one version cannot both pass this check.
-        # (No select_related: PostgreSQL cannot lock the nullable side of an outer join.)
-        current = (
-            type(self.instance)._default_manager.select_for_update().filter(pk=self.instance.pk)
-        ).first()
-        if current is None or cleaned.get("edit_version") == current.version:
-            return
-        self.conflict = {
-            "by": current.updated_by or "someone",
-            "at": current.updated_at,
-            "changes": concurrency.differences(self, cleaned, current, skip={"edit_version"}),
-            "since": revisions.changes_since(current, cleaned.get("edit_version")),
-        }
-        # The next save, after merging, is made against what is stored now.
-        data = self.data.copy()
-        data[self.add_prefix("edit_version")] = current.version
-        self.data = data
-        raise ValidationError(
-            STALE_MESSAGE.format(
-                who=self.conflict["by"], when=concurrency.readable(current.updated_at)
-            ),
-            code="stale",
-        )
 
     def _refuse_forbidden_transition(self, cleaned):
         old_status, old_published_at = self.state_before
@@ -121,7 +102,7 @@ class StateFilter(admin.SimpleListFilter):
         }.get(self.value(), lambda: queryset)()
 
 
-class WorkflowAdminMixin:
+class WorkflowAdminMixin(concurrency.EditGuardAdminMixin):
     """Roles, actions, audit trail, revisions and preview for a piece admin."""
 
     change_form_template = "admin/articles/piece_change_form.html"
@@ -178,10 +159,8 @@ class WorkflowAdminMixin:
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = []
-        for index, (name, options) in enumerate(super().get_fieldsets(request, obj)):
+        for name, options in super().get_fieldsets(request, obj):
             fields = list(options["fields"])
-            if index == 0:
-                fields.append("edit_version")
             if "status" in fields:
                 fields[fields.index("status")] = ("status", "state")
                 fields.append("preview_link")

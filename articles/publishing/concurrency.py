@@ -1,10 +1,11 @@
 """No lost edits in the admin: a save made from a form opened before someone else's save is
 refused, the form comes back with the editor's input intact beside what changed meanwhile.
 
-Pieces carry a version counter (``WorkflowFormMixin`` in ``workflow_admin.py``). Everything else
-the newsroom edits (people, photos, programmes, funders, projects, tags, site settings) is
-guarded here by a fingerprint of the stored row, so no schema change is needed: the form
-carries the fingerprint it was opened with, and the save compares it with the row, locked.
+One guard for everything the newsroom edits. The form carries a token of the row as it was
+opened and the save compares it with the row, locked. By default the token is a fingerprint
+of the stored row, so no schema change is needed (people, photos, programmes, funders,
+projects, tags, site settings); pieces carry a version counter instead and say who saved them
+and what changed beyond the form's fields (``WorkflowFormMixin`` in ``publishing/admin.py``).
 """
 
 import hashlib
@@ -80,40 +81,57 @@ def fingerprint(obj):
 
 
 class EditGuardFormMixin(forms.ModelForm):
-    """Carries the row's fingerprint; refuses the save when the row changed since."""
+    """Carries a token of the row as it was opened; refuses the save when the row changed since."""
 
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    guarded_noun = ""  # how the refusal names the row; its model's verbose name by default
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.conflict = None
         if self.instance.pk:
-            self.fields["edit_token"].initial = fingerprint(self.instance)
+            self.fields["edit_token"].initial = self.edit_token_of(self.instance)
+
+    def edit_token_of(self, obj):
+        """What changes whenever the stored row does."""
+        return fingerprint(obj)
+
+    def changed_meanwhile(self, current, opened_with):
+        """Who saved the row after the form was opened (``by``), when (``at``, if known), and
+        anything the form's own fields cannot show (``since``)."""
+        return {"by": "someone else", "at": None}
 
     def clean(self):
         cleaned = super().clean()
-        if not self.instance.pk:
-            return cleaned
-        # Locked until the admin's transaction ends: two saves cannot both pass.
+        if self.instance.pk:
+            self._refuse_stale(cleaned)
+        return cleaned
+
+    def _refuse_stale(self, cleaned):
+        # Locked until the admin's transaction ends: two saves of one token cannot both pass.
+        # (No select_related: PostgreSQL cannot lock the nullable side of an outer join.)
         current = (
             type(self.instance)._default_manager.select_for_update().filter(pk=self.instance.pk)
         ).first()
         if current is None:
-            return cleaned
-        stored = fingerprint(current)
-        if cleaned.get("edit_token") == stored:
-            return cleaned
+            return
+        stored, opened_with = self.edit_token_of(current), cleaned.get("edit_token")
+        if opened_with == stored:
+            return
         self.conflict = {
-            "by": "someone else",
-            "at": None,
+            **self.changed_meanwhile(current, opened_with),
             "changes": differences(self, cleaned, current, skip={"edit_token"}),
         }
+        # The next save, after merging, is made against what is stored now.
         data = self.data.copy()
         data[self.add_prefix("edit_token")] = stored
         self.data = data
+        at = self.conflict["at"]
         raise ValidationError(
             STALE_MESSAGE.format(
-                who="someone else", what=current._meta.verbose_name, when="a moment ago"
+                who=self.conflict["by"],
+                what=self.guarded_noun or current._meta.verbose_name,
+                when=f"at {readable(at)}" if at else "a moment ago",
             ),
             code="stale",
         )
