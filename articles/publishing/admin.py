@@ -11,8 +11,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 
 from articles.models import Article, AuditEvent, Correction, State
@@ -102,11 +100,15 @@ class StateFilter(admin.SimpleListFilter):
 
 
 class WorkflowAdminMixin(concurrency.EditGuardAdminMixin):
-    """Roles, actions, audit trail, revisions and preview for a piece admin."""
+    """Roles, actions, audit trail, revisions and preview for a piece admin.
 
-    change_form_template = "admin/articles/piece_change_form.html"
-    change_list_template = "admin/articles/piece_change_list.html"
+    It adds context and URLs only: each piece model's own change form template
+    (``admin/<app>/<model>/change_form.html``) includes ``_piece_tools``, ``_conflict`` and
+    ``_audit_trail`` from ``admin/articles/``.
+    """
+
     actions = ["submit_for_review", "publish_pieces", "back_to_draft"]
+    action_form = concurrency.ListedAtActionForm
     workflow_readonly = ["state", "preview_link", "created_by", "updated_by"]
 
     # Who sees and changes what
@@ -145,10 +147,6 @@ class WorkflowAdminMixin(concurrency.EditGuardAdminMixin):
 
     def get_list_filter(self, request):
         return [StateFilter if f == "status" else f for f in super().get_list_filter(request)]
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "listed_at": timezone.now().isoformat()}
-        return super().changelist_view(request, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), *self.workflow_readonly]
@@ -239,10 +237,13 @@ class WorkflowAdminMixin(concurrency.EditGuardAdminMixin):
     # Actions: thin adapters over transitions.py, telling the editor what stopped each piece
 
     def _apply(self, request, queryset, transition, done):
+        listed_at = concurrency.listed_at(request)
+        if listed_at is None:
+            messages.error(request, concurrency.UNLISTED_MESSAGE)
+            return
         changed, refused = 0, []
-        listed_at = parse_datetime(request.POST.get("listed_at", ""))
         for piece in queryset:
-            if listed_at and piece.updated_at > listed_at:
+            if piece.updated_at > listed_at:
                 # Someone saved it after this list was shown: the editor acted on old facts.
                 who = piece.updated_by or "someone"
                 refused.append(

@@ -6,21 +6,31 @@ opened and the save compares it with the row, locked. By default the token is a 
 of the stored row, so no schema change is needed (people, photos, programmes, funders,
 projects, tags, site settings); pieces carry a version counter instead and say who saved them
 and what changed beyond the form's fields (``WorkflowFormMixin`` in ``publishing/admin.py``).
+
+Bulk actions on a list are guarded the same way: the action form carries when the list was
+shown, and an action refuses rows saved after that, or everything when the time is missing.
 """
 
 import hashlib
 from datetime import datetime
 
 from django import forms
+from django.contrib.admin.helpers import ActionForm
 from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 
 STALE_MESSAGE = (
     "Your changes have NOT been saved: {who} saved this {what} {when}, after you opened it. "
     "Everything you typed is still in the form below. Compare it with what changed meanwhile "
     "(listed at the top), merge the two, then save again."
+)
+
+UNLISTED_MESSAGE = (
+    "Nothing was changed: the list you acted on did not say when it was shown, so changes "
+    "made since then could not be checked. Reload the list and try again."
 )
 
 
@@ -138,9 +148,11 @@ class EditGuardFormMixin(forms.ModelForm):
 
 
 class EditGuardAdminMixin:
-    """For a ModelAdmin: its form refuses stale saves and shows what changed meanwhile."""
+    """For a ModelAdmin: its form refuses stale saves and says what changed meanwhile.
 
-    change_form_template = "admin/articles/guarded_change_form.html"
+    The model's own admin template (``admin/<app>/<model>/change_form.html``, found by Django's
+    lookup) shows the "changed meanwhile" table by including ``admin/articles/_conflict.html``.
+    """
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if not issubclass(self.form, EditGuardFormMixin):
@@ -164,3 +176,26 @@ class EditGuardAdminMixin:
 
 def _flat(row):
     return row if isinstance(row, (list, tuple)) else [row]
+
+
+class ListedAtActionForm(ActionForm):
+    """The change list's action form, carrying when the list was shown.
+
+    It travels with the action select itself, so no template (or template order) can drop it.
+    """
+
+    listed_at = forms.CharField(
+        widget=forms.HiddenInput,
+        required=False,
+        label="",
+        initial=lambda: timezone.now().isoformat(),
+    )
+
+
+def listed_at(request):
+    """When the list an action was posted from was shown, or None if the post does not say."""
+    try:
+        shown = parse_datetime(request.POST.get("listed_at", ""))
+    except ValueError:  # well formed, but no such time
+        return None
+    return shown if shown is not None and timezone.is_aware(shown) else None
