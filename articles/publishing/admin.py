@@ -1,7 +1,8 @@
 """The editorial workflow in the admin: roles, state changes, stale-edit refusal, revisions.
 
 ``PieceAdmin`` (articles and interviews) mixes in ``WorkflowAdminMixin``; its form mixes in
-``WorkflowFormMixin``. Both are thin adapters over ``transitions.py`` and ``revisions.py``.
+``WorkflowFormMixin``. Both are thin adapters: who may do what is ``rules``, state changes and
+restore are ``transitions``, snapshots and diffs ``revisions``, stale edits ``concurrency``.
 """
 
 from django.contrib import admin, messages
@@ -234,7 +235,7 @@ class WorkflowAdminMixin(concurrency.EditGuardAdminMixin):
                     form.instance, AuditEvent.Action.CORRECTED, request.user, note.text[:200]
                 )
 
-    # Actions: thin adapters over transitions.py, telling the editor what stopped each piece
+    # Actions: thin adapters over transitions, telling the editor what stopped each piece
 
     def _apply(self, request, queryset, transition, done):
         listed_at = concurrency.listed_at(request)

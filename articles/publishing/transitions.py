@@ -88,15 +88,10 @@ def record_save(piece, user, old_status, old_published_at, *, created=False):
         record(piece, action, user)
 
 
-def specific(piece, *, lock=False):
-    """The piece as its most specific class (an interview stays an interview when saved)."""
-    return piece.specific(lock=lock)
-
-
 def change_state(piece, user, new_status, *, allowed_from=None, comment=""):
     """Move one piece to ``new_status`` on behalf of ``user``, or raise WorkflowError."""
     with transaction.atomic():
-        current = specific(piece, lock=True)
+        current = piece.specific(lock=True)
         # An editor may always move a piece; a contributor only their own drafts.
         if not (rules.can_edit(user, current) or rules.can_publish(user)):
             raise WorkflowError(["You can only change your own drafts."])
@@ -141,7 +136,7 @@ def add_correction(piece, user, text, kind=Correction.Kind.CORRECTION, noted_at=
     if not rules.can_publish(user):
         raise WorkflowError(["Only editors can add corrections and updates."])
     with transaction.atomic():
-        current = specific(piece, lock=True)
+        current = piece.specific(lock=True)
         if current.status != Status.PUBLISHED:
             raise WorkflowError(["Corrections and updates are for published pieces."])
         with revisions.recording(user, f"Added a {kind.label.lower()}"):
@@ -157,7 +152,7 @@ def add_correction(piece, user, text, kind=Correction.Kind.CORRECTION, noted_at=
 def restore(piece, version, user):
     """Put ``piece`` back as it was in ``version``; its workflow state stays as it is now."""
     with transaction.atomic():
-        current = specific(piece, lock=True)
+        current = piece.specific(lock=True)
         if not rules.can_edit(user, current):
             raise WorkflowError(["You may not change this piece."])
         if version.object_id != str(current.pk) or version._model is not type(current):
@@ -166,7 +161,7 @@ def restore(piece, version, user):
         when = timezone.localtime(version.revision.date_created)
         with revisions.recording(user, f"Restored the revision of {when:%Y-%m-%d %H:%M}"):
             version.revision.revert(delete=True)
-            restored = specific(piece)
+            restored = piece.specific()
             for name, value in kept.items():
                 setattr(restored, name, value)
             restored.updated_by = user
