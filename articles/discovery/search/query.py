@@ -92,6 +92,11 @@ def newest(queryset):
     return _with_timeout(ids[:RESULTS_LIMIT]) if is_postgres() else list(ids)
 
 
+def is_capped(ids):
+    """Whether the results stopped at RESULTS_LIMIT (PostgreSQL ranks no more than that)."""
+    return is_postgres() and len(ids) >= RESULTS_LIMIT
+
+
 class SearchTooSlow(Exception):
     """The database gave up on a query that would have taken too long."""
 
