@@ -110,7 +110,7 @@ class LatestFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        return max(item.updated_at, item.published_at)
+        return item.modified_at
 
     def item_author_name(self, item):
         return ", ".join(person.name for person in item.authors.all()) or None

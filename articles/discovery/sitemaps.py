@@ -44,8 +44,7 @@ class PieceSitemap(Sitemap):
         return Article.objects.published().for_sitemap().order_by("-published_at", "-pk")
 
     def lastmod(self, item):
-        # A scheduled piece goes live after its last edit.
-        return max(item.updated_at, item.published_at)
+        return item.modified_at
 
     def get_latest_lastmod(self):
         # The newest publication (an index scan); an edit to an old piece shows in its own
