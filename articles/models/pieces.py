@@ -310,6 +310,12 @@ class Article(models.Model):
         return self.state == State.PUBLISHED
 
     @property
+    def modified_at(self):
+        """When readers last saw the piece change, for feeds, sitemaps and structured data:
+        its last edit, or its publication when that came later (a scheduled piece)."""
+        return max(filter(None, [self.updated_at, self.published_at]))
+
+    @property
     def display_date(self):
         """The house date format: “Thursday, 28 July, 2016”."""
         if not self.published_at:
