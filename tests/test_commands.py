@@ -22,10 +22,11 @@ def test_demo_is_complete_and_idempotent(client, settings):
     settings.DEBUG = True
     run()
     counts = (Article.objects.count(), Photo.objects.count(), Interview.objects.count())
-    run()
+    output = run()
     assert (Article.objects.count(), Photo.objects.count(), Interview.objects.count()) == counts
-    interview = Interview.objects.get()
-    assert interview.segments.count() >= 3
+    interview = Interview.objects.get()  # built by the interviews app's registered builder
+    assert f"Demo newsroom ready: {interview.get_absolute_url()}" in output
+    assert interview.segments.count() >= 3 and interview.related_links.count() == 3
     assert interview.projects.exists() and interview.lead_photo.credit
     assert Article.objects.published().count() == counts[0]
     assert client.get(interview.get_absolute_url()).status_code == 200
