@@ -9,15 +9,14 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from articles.exports.admin import DonorReportMixin, ExportMixin
+from articles.exports.admin import ExportMixin
+
+# Importing the funding admin registers programmes, funders and projects too.
 from articles.funding.admin import FundingWarningsMixin
 from articles.models import (
     Article,
-    Funder,
-    FundingProject,
     Person,
     Photo,
-    Programme,
     Region,
     RelatedArticle,
     SiteSettings,
@@ -258,29 +257,6 @@ class PhotoAdmin(EditGuardAdminMixin, admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for photo in queryset:  # one by one, so each photo's files go too
             photo.delete()
-
-
-@admin.register(Programme)
-class ProgrammeAdmin(EditGuardAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "organisation"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Funder)
-class FunderAdmin(EditGuardAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "url"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(FundingProject)
-class FundingProjectAdmin(DonorReportMixin, EditGuardAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "programme", "starts_on", "ends_on"]
-    list_filter = ["programme", "funders"]
-    search_fields = ["name", "funders__name"]
-    autocomplete_fields = ["funders", "programme"]
-    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Region, Topic)
