@@ -35,9 +35,6 @@ class PersonAdmin(EditGuardAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-
-
-
 @admin.register(Region, Topic)
 class VocabularyAdmin(EditGuardAdminMixin, admin.ModelAdmin):
     """The two tag vocabularies: searched by the article form's autocompletes."""
