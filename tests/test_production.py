@@ -118,6 +118,24 @@ class TestStaticFiles:
         assert client.get("/static/css/nothing.css").status_code == 404
 
 
+class TestCompression:
+    def test_pages_are_gzipped_for_browsers_that_accept_it(self, client):
+        piece = make_article(title="Compressed piece")
+        response = client.get(piece.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip, br")
+        assert response["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in response["Vary"]
+        assert b"Compressed piece" in gzip.decompress(response.content)
+
+    def test_pages_are_plain_for_other_clients(self, client):
+        response = client.get(reverse("home"))
+        assert "Content-Encoding" not in response
+
+    def test_photos_are_not_compressed_again(self, client, served_media):
+        response = client.get(make_photo().image.url, HTTP_ACCEPT_ENCODING="gzip")
+        assert "Content-Encoding" not in response
+        assert body(response)[:3] == b"\xff\xd8\xff"
+
+
 @pytest.fixture
 def served_media(settings):
     settings.KAZCMS_SERVE_MEDIA = True
