@@ -33,9 +33,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # Plain HTTP with DEBUG off, for trying the production stack on this machine (`make serve` sets
 # it): never for a site other machines reach, so it only goes with loopback host names.
-INSECURE_HTTP = env_bool("KAZCMS_INSECURE_HTTP", False)
-LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
-if INSECURE_HTTP and not set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS:
+KAZCMS_INSECURE_HTTP = env_bool("KAZCMS_INSECURE_HTTP", False)
+if KAZCMS_INSECURE_HTTP and not set(ALLOWED_HOSTS) <= {"127.0.0.1", "localhost", "[::1]"}:
     raise ImproperlyConfigured(
         "KAZCMS_INSECURE_HTTP=1 serves plain HTTP and is only for this machine: "
         "ALLOWED_HOSTS may then name only 127.0.0.1, localhost or [::1]."
@@ -199,7 +198,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 # Load balancers probe the app directly over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-if not DEBUG and not INSECURE_HTTP:
+if not DEBUG and not KAZCMS_INSECURE_HTTP:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

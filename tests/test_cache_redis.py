@@ -15,6 +15,8 @@ import redis
 from django.core.cache import cache
 from django.urls import reverse
 
+from kazcms.cache import Outage
+
 from .factories import make_article, make_photo
 from .test_production import closed_port
 from .test_settings import manage
@@ -23,6 +25,12 @@ pytestmark = pytest.mark.django_db
 
 REDIS_DB = 11
 BACKEND = "kazcms.cache.DegradingRedisCache"
+
+
+@pytest.fixture(autouse=True)
+def no_outage_yet(monkeypatch):
+    """Each test starts with every Redis location counted as up (the state is per process)."""
+    monkeypatch.setattr(Outage, "_by_location", {})
 
 
 def use_redis(settings, url, **options):
