@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ArticlesConfig(AppConfig):
@@ -7,5 +8,8 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from articles.publishing import revisions
+        from kazcms.roles import sync_roles_after_migrate
 
         revisions.register_models()
+        # Once per migrate (sent for this app only): the roles follow kazcms/roles.py.
+        post_migrate.connect(sync_roles_after_migrate, sender=self)

@@ -2,6 +2,8 @@
 
 import io
 import random
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -19,7 +21,6 @@ from articles.models import (
     Photo,
     Programme,
     Region,
-    RelatedArticle,
     SiteSettings,
     TaggedRegion,
     TaggedTopic,
@@ -61,7 +62,8 @@ def make_image_bytes(seed, size=(1200, 800), fmt="JPEG"):
     return buffer.getvalue()
 
 
-def _photo(key, caption, alt, credit_person=None, credit_text="", **fields):
+def demo_photo(key, caption, alt, credit_person=None, credit_text="", **fields):
+    """The demo photo named ``key``, drawn and saved (renditions built) the first time."""
     photo = Photo.objects.filter(original_filename=f"{key}.jpg").first()
     if photo:
         if not renditions.is_current(photo):  # e.g. a database from before renditions
@@ -81,7 +83,8 @@ def _photo(key, caption, alt, credit_person=None, credit_text="", **fields):
     return photo
 
 
-def _piece(model, slug, **fields):
+def demo_piece(model, slug, **fields):
+    """The piece ``slug`` of ``model`` (any piece type), created with its relations if new."""
     tags = {name: fields.pop(name, []) for name in ("regions", "topics")}
     many = {name: fields.pop(name, []) for name in ("authors", "projects")}
     segments = fields.pop("segments", [])
@@ -94,21 +97,50 @@ def _piece(model, slug, **fields):
     return piece
 
 
-def _p(*paragraphs):
-    return "".join(f"<p>{text}</p>" for text in paragraphs)
+def paragraphs(*texts):
+    return "".join(f"<p>{text}</p>" for text in texts)
+
+
+@dataclass
+class DemoNewsroom:
+    """The core demo content, handed to each registered builder to build on."""
+
+    programme: Programme
+    people: dict[str, Person]  # by slug
+    projects: dict[str, FundingProject]  # by slug
+    regions: dict[str, Region]  # by name
+    topics: dict[str, Topic]  # by name
+    photos: dict[str, Photo]  # police, steppe, city
+    pieces: dict[str, Article]  # by slug
+    newest_at: datetime  # the latest publication time; builders date their pieces from it
+    featured: Article  # the piece ``load_demo`` points to; a builder may replace it
+
+
+# Apps above articles add their part of the demo from their AppConfig.ready().
+_builders: dict[str, Callable[[DemoNewsroom], None]] = {}
+
+
+def register_builder(name, build):
+    """Run ``build(newsroom)`` after the core demo content, in registration order;
+    re-registering under the same ``name`` replaces, so ``ready()`` running twice is harmless."""
+    _builders[name] = build
 
 
 @transaction.atomic
 def load_demo_newsroom():
     """Create (or find) the demo newsroom; safe to run any number of times."""
-    from interviews.models import Interview  # the demo spans both apps
-
     site = SiteSettings.load()
     if not site.newsletter_url:
         site.newsletter_url = "mailto:newsletter@example.org?subject=Frontline%20Updates"
         site.donate_url = "mailto:support@example.org?subject=Donation"
         site.save()
+    newsroom = _load_core()
+    for build in _builders.values():
+        build(newsroom)
+    return newsroom
 
+
+def _load_core():
     people = {}
     for slug, name, role, bio in [
         ("aigerim-sadykova", "Aigerim Sadykova", "Almaty correspondent",
@@ -163,30 +195,30 @@ def load_demo_newsroom():
     topics = {name: Topic.objects.get_or_create(name=name)[0]
               for name in ["Security", "Extremism", "Politics", "Economy", "Land"]}  # fmt: skip
 
-    police = _photo(
+    police = demo_photo(
         "demo-police", "Police officers on patrol in central Almaty",
         "Three police officers in dark uniforms walking along a tree-lined street",
         credit_person=people["nurlan-ospanov"], copyright_holder="Nurlan Ospanov",
         focal_x=35, focal_y=60,
     )  # fmt: skip
-    steppe = _photo(
+    steppe = demo_photo(
         "demo-steppe", "Farmland outside Shymkent",
         "Wide fields under a pale sky with low hills on the horizon",
         credit_person=people["dana-zhaksylyk"], copyright_holder="Dana Zhaksylyk",
         licence=Photo.Licence.CC_BY,
     )  # fmt: skip
-    city = _photo(
+    city = demo_photo(
         "demo-city", "The Astana skyline at dusk", "Tall buildings lit against an evening sky",
         credit_text="Newsroom archive",
     )  # fmt: skip
 
     base_time = timezone.make_aware(datetime(2026, 11, 20, 10, 0))
     common = {"status": Article.Status.PUBLISHED, "programme": programme}
-    south = _piece(
+    south = demo_piece(
         Article, "southern-city-counts-cost-of-shooting",
         title="Southern City Counts the Cost of a Shooting Spree",
         standfirst="Residents ask why warnings about a local cell went unheeded.",
-        body=_p(
+        body=paragraphs(
             "Shops stayed shut for a second day as investigators worked through the streets "
             "where the gunmen had moved from one target to the next.",
             "Local officials promised a review of how the police had shared information "
@@ -196,11 +228,11 @@ def load_demo_newsroom():
         authors=[people["aigerim-sadykova"]], regions=[regions["Kazakhstan"]],
         topics=[topics["Security"]], projects=[bridging], **common,
     )  # fmt: skip
-    west = _piece(
+    west = demo_piece(
         Article, "religion-and-the-state-in-the-west",
         title="Religion and the State in the Country's West",
         standfirst="A generation that came of age after independence looks for new answers.",
-        body=_p(
+        body=paragraphs(
             "In the oil towns of the west, young men who cannot find work in the industry "
             "are turning to informal prayer groups that meet outside official mosques.",
             "Community leaders say heavy-handed policing risks pushing the groups further "
@@ -210,11 +242,11 @@ def load_demo_newsroom():
         authors=[people["timur-bekov"]], regions=[regions["Kazakhstan"]],
         topics=[topics["Extremism"], topics["Politics"]], projects=[bridging], **common,
     )  # fmt: skip
-    land = _piece(
+    land = demo_piece(
         Article, "land-reform-protests",
         title="Why Land Reform Brought People onto the Streets",
         standfirst="Plans to lease farmland to foreign investors touched a nerve.",
-        body=_p(
+        body=paragraphs(
             "The proposed changes to the land code were technical, but the idea that "
             "farmland could pass to foreign hands became a rallying point across the country.",
             "The government paused the reform and set up a commission to hear objections.",
@@ -224,11 +256,11 @@ def load_demo_newsroom():
         regions=[regions["Kazakhstan"], regions["Central Asia"]],
         topics=[topics["Land"], topics["Economy"]], projects=[bridging, voices], **common,
     )  # fmt: skip
-    _piece(
+    water = demo_piece(
         Article, "water-sharing-on-the-syr-darya",
         title="Water Sharing on the Syr Darya Tests Neighbours",
         standfirst="Upstream dams and downstream farms need a deal before the summer.",
-        body=_p(
+        body=paragraphs(
             "Every spring the same negotiation returns: how much water the upstream "
             "reservoirs release, and when.",
             "Farmers downstream say a late release can cost them a whole season.",
@@ -238,59 +270,17 @@ def load_demo_newsroom():
         regions=[regions["Kyrgyzstan"], regions["Tajikistan"], regions["Central Asia"]],
         topics=[topics["Economy"]], projects=[voices], **common,
     )  # fmt: skip
-    interview = _piece(
-        Interview, "after-the-shootings-what-next",
-        title="After the Shootings, What Next for Security Policy?",
-        standfirst="The authorities should deal with concrete threats rather than chase "
-        "stories of foreign plots, an analyst argues.",
-        body=_p(
-            "Two deadly attacks within weeks have left the country asking how well its "
-            "police and security services can deal with armed extremists.",
-            "Officials linked the gunman in the most recent attack to radical preachers he "
-            "met while serving a prison sentence.",
-            "Helen Carrow, who follows security and politics in the region for a risk "
-            "consultancy, spoke to us about what a proportionate response would look like.",
-        ),
-        published_at=base_time, lead_photo=police, is_featured=True,
-        authors=[people["timur-bekov"]], interviewee=people["helen-carrow"],
-        interviewee_role="senior analyst for Eurasia at Meridian Risk",
-        regions=[regions["Kazakhstan"], regions["Central Asia"]],
-        topics=[topics["Security"], topics["Extremism"]], projects=[bridging],
-        segments=[
-            {"asker_label": "KazCMS", "answerer_label": "Carrow",
-             "question": "Were the police and security services ready for attacks like these?",
-             "answer": _p(
-                 "It is too early to blame the police. Cities with far larger budgets have "
-                 "struggled to stop attacks of this kind. Here, at least, the suspect was "
-                 "caught within hours.")},
-            {"question": "Officials say both attacks came from the same radical current. "
-                         "Is that credible?",
-             "answer": _p(
-                 "So far I have seen nothing that points to a different kind of group. "
-                 "A loose network of like-minded people is the most likely explanation.",
-                 "Only a small part of that network is prepared to use violence, but the "
-                 "spread to the largest city is a real worry.")},
-            {"question": "Is extremism a long-term threat?",
-             "answer": _p(
-                 "It is hard to measure. The movement here is more scattered than in "
-                 "neighbouring countries, where villages are closer together and groups "
-                 "organise more easily.",
-                 "What is new is the link to fighters abroad, and we do not yet know whether "
-                 "that link is about support or only inspiration.")},
-            {"question": "Could politics be behind the unrest?",
-             "answer": _p(
-                 "I do not think so. The protests and the attacks have nothing to do with "
-                 "each other, and neither looks like the product of a power struggle.",
-                 "The danger is a response so heavy that it turns ordinary people against "
-                 "the state at a time of economic strain.")},
-        ],
-        **common,
-    )  # fmt: skip
-    for position, target in enumerate([south, west, land], start=1):
-        RelatedArticle.objects.get_or_create(
-            from_article=interview, to_article=target, defaults={"position": position}
-        )
-    return interview
+    return DemoNewsroom(
+        programme=programme,
+        people=people,
+        projects={project.slug: project for project in (bridging, voices)},
+        regions=regions,
+        topics=topics,
+        photos={"police": police, "steppe": steppe, "city": city},
+        pieces={piece.slug: piece for piece in (south, west, land, water)},
+        newest_at=base_time,
+        featured=water,
+    )
 
 
 def ensure_demo_editor():
@@ -309,7 +299,7 @@ def ensure_demo_editor():
     return user, created
 
 
-# Editorial workflow (issue 5): one demo account per role, to try the rules by hand.
+# One demo account per role, to try the editorial rules by hand.
 DEMO_ROLE_USERS = {"reporter": "Contributors", "desk": "Editors"}
 
 

@@ -2,11 +2,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from articles.discovery.feeds import feed_links
 from articles.discovery.search.forms import SearchForm, filter_options
-from articles.discovery.search.index import is_postgres
 from articles.discovery.search.query import (
     RESULTS_LIMIT,
     SearchTooSlow,
-    fallback_terms,
+    is_capped,
     result_pieces,
 )
 from articles.models import Article, Funder, FundingProject, Person, Programme, Region, Topic
@@ -122,9 +121,7 @@ def search(request):
         except SearchTooSlow:
             too_slow = True
     page = paginate(request, ids)
-    query = form.cleaned_data.get("q", "") if form.is_valid() else ""
-    page.object_list = result_pieces(page.object_list, query) if ids else []
-    terms = fallback_terms(query)
+    page.object_list = result_pieces(page.object_list, form.query) if ids else []
     options = filter_options()
     return render(
         request,
@@ -133,12 +130,12 @@ def search(request):
             "form": form,
             "searched": searched and not too_slow,
             "too_slow": too_slow,
-            "query": query,
+            "query": form.query,
             "page": page,
-            "is_capped": is_postgres() and len(ids) >= RESULTS_LIMIT,
+            "is_capped": is_capped(ids),
             "results_limit": RESULTS_LIMIT,
-            "single_terms": terms if len(terms) > 1 else [],
-            "filters_active": bool(form.active_filters()) and bool(query),
+            "single_terms": form.one_word_searches(),
+            "filters_active": form.filters_narrow_words(),
             "selects": [(form[name], choices) for name, choices in options.items()],
             "topics": options["topic"][1:],
         },

@@ -12,3 +12,7 @@ class InterviewsConfig(AppConfig):
         from . import exports
 
         exports.register()  # the interviewee column in article exports
+
+        from . import demo
+
+        demo.register()  # the demo interview, built on the core demo content

@@ -33,3 +33,6 @@ urlpatterns = [
 if settings.MEDIA_URL.startswith("/"):  # media on this host; the view answers if told to
     media_prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
     urlpatterns.append(re_path(rf"^{media_prefix}(?P<path>.*)$", views.media, name="media"))
+
+# A database outage answers 503 with Retry-After; any other uncaught error the plain 500 page.
+handler500 = "kazcms.errors.server_error"

@@ -1,8 +1,10 @@
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Photo, Region, Topic
+from articles.models import Article, AuditEvent, Photo, Region, Topic
+from articles.publishing import transitions
 from interviews.models import Interview
 
 from .factories import image_upload, make_article, make_interview, make_person, make_photo
@@ -271,3 +273,40 @@ def test_several_new_segments_left_at_zero_are_appended_in_order(editor_client):
         (1, "First?"),
         (2, "Second?"),
     ]
+
+
+def test_admin_mixins_leave_templates_to_djangos_per_model_lookup():
+    # A mixin naming a template makes features depend on the order of the mixins (the one
+    # named last silently wins); each model's own admin/<app>/<model>/*.html composes the
+    # partials instead.
+    # The export and funding admins' mixins are being moved in a parallel change that also
+    # drops their templates; this exclusion goes once that is merged.
+    pending = {"articles.exports.admin"}
+    named = [
+        f"{cls.__qualname__}.{name}"
+        for model_admin in admin.site._registry.values()
+        for cls in type(model_admin).__mro__[1:]
+        if not cls.__module__.startswith("django.") and cls.__module__ not in pending
+        for name, value in vars(cls).items()
+        if name.endswith("_template") and value is not None
+    ]
+    assert named == []
+
+
+@pytest.mark.parametrize("make", [make_article, make_interview])
+def test_piece_forms_link_revisions_and_preview_and_show_the_audit_trail(editor_client, make):
+    piece = make(title="Linked piece")
+    transitions.record(piece, AuditEvent.Action.CREATED, None, "AUDITCANARY")
+    html = editor_client.get(piece.admin_url()).content.decode()
+    assert f'href="{piece.admin_url("revisions")}"' in html
+    assert f'href="{reverse("articles:preview", args=[piece.pk])}"' in html
+    assert 'id="audit-trail"' in html and "AUDITCANARY" in html
+
+
+def test_only_the_article_list_offers_exports(editor_client):
+    make_article()
+    make_interview()
+    articles = editor_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert f'href="{reverse("admin:articles_article_export", args=["csv"])}' in articles
+    interviews = editor_client.get(reverse("admin:interviews_interview_changelist"))
+    assert "/export/" not in interviews.content.decode()

@@ -1,16 +1,28 @@
 """No lost edits: a save made from a stale form is refused, with the editor's input kept."""
 
 import pytest
+from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
-from articles.models import Article
+from articles.models import Article, Funder, Region, SiteSettings, Topic
 from articles.publishing import transitions
+from articles.publishing.admin import WorkflowAdminMixin
+from articles.publishing.concurrency import EditGuardAdminMixin
 from interviews.models import Interview
 
-from .factories import make_article, make_interview, make_photo, make_ready_draft, make_user
+from .factories import (
+    make_article,
+    make_interview,
+    make_person,
+    make_photo,
+    make_programme,
+    make_project,
+    make_ready_draft,
+    make_user,
+)
 from .formdata import form_data
-from .workflow_helpers import admin_url, change_form, post_change
+from .workflow_helpers import admin_url, change_form, changelist_url, post_change
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +117,7 @@ def test_a_post_without_the_edit_token_is_refused(two_editors):
     _, _, (alice_client, _) = two_editors
     piece = make_ready_draft(title="Tokenless")
     data = change_form(alice_client, piece)
-    del data["edit_version"]
+    del data["edit_token"]
     data["title"] = "Blind overwrite"
     assert alice_client.post(admin_url(piece), data).status_code == 200
     assert reload(piece).title == "Tokenless"
@@ -138,6 +150,40 @@ def test_action_refuses_pieces_changed_after_the_list_was_shown(two_editors):
     assert "alice changed it after you opened this list" in response.content.decode()
     assert reload(piece).status == Article.Status.DRAFT
     assert reload(untouched).status == Article.Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "listed_at",
+    [None, "", "yesterday", "2024-02-30T10:00:00+00:00", "2024-01-01T10:00:00"],
+    ids=["missing", "empty", "not-a-time", "no-such-day", "no-time-zone"],
+)
+def test_action_without_a_valid_list_token_is_refused_and_changes_nothing(two_editors, listed_at):
+    _, bob, (_, bob_client) = two_editors
+    piece = make_ready_draft(title="Listed piece")
+    data = form_data(bob_client.get(changelist_url()), "changelist-form")
+    assert data.pop("listed_at")  # the form carries it; this post leaves it out or spoils it
+    if listed_at is not None:
+        data["listed_at"] = listed_at
+    data.update({"action": "publish_pieces", "_selected_action": [piece.pk]})
+    response = bob_client.post(changelist_url(), data, follow=True)
+    assert "Nothing was changed: the list you acted on did not say when" in (
+        response.content.decode()
+    )
+    assert reload(piece).status == Article.Status.DRAFT
+    assert not piece.audit_events.filter(action="published").exists()
+
+
+def test_the_interview_list_carries_the_list_token_too(two_editors):
+    _, _, (_, bob_client) = two_editors
+    interview = make_interview(title="Listed interview", lead_photo=make_photo())
+    interview.status, interview.published_at = Article.Status.DRAFT, None
+    interview.save()
+    url = changelist_url("interviews.interview")
+    data = form_data(bob_client.get(url), "changelist-form")
+    assert data["listed_at"]
+    data.update({"action": "publish_pieces", "_selected_action": [interview.pk]})
+    bob_client.post(url, data, follow=True)
+    assert reload(interview).status == Article.Status.PUBLISHED
 
 
 def _person():
@@ -186,3 +232,39 @@ def test_other_newsroom_records_refuse_stale_saves_too(
     assert bob_client.post(url, merged).status_code == 302
     obj.refresh_from_db()
     assert getattr(obj, bob_field) == "Bob's words BOBTEXT"
+
+
+GUARDED = {
+    "person": make_person,
+    "photo": make_photo,
+    "programme": make_programme,
+    "funder": lambda: Funder.objects.create(name="Open Society"),
+    "fundingproject": make_project,
+    "region": lambda: Region.objects.create(name="Ferghana Valley"),
+    "topic": lambda: Topic.objects.create(name="Water"),
+    "sitesettings": lambda: SiteSettings.objects.get_or_create(pk=1)[0],
+}
+
+
+def test_every_guarded_admin_is_covered_below():
+    guarded = {
+        model._meta.model_name
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, EditGuardAdminMixin)
+        and not isinstance(model_admin, WorkflowAdminMixin)  # pieces: tested above
+    }
+    assert guarded == set(GUARDED)
+
+
+@pytest.mark.parametrize("model_name", sorted(GUARDED))
+def test_every_guarded_change_form_shows_what_changed_meanwhile(editor_client, model_name):
+    obj = GUARDED[model_name]()
+    url = reverse(f"admin:articles_{model_name}_change", args=[obj.pk])
+    data = form_data(editor_client.get(url), f"{model_name}_form")
+    assert data["edit_token"]
+    data["edit_token"] = "opened-before-someone-saved"
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Your changes have NOT been saved" in html
+    assert 'id="conflict-heading"' in html  # the model's admin template includes the table

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from lxml import etree
 
 from articles.models import Region, Topic
 
@@ -107,6 +108,27 @@ def test_an_item_has_title_link_date_author_summary_categories_and_photo(client,
     assert media["url"] == "http://testserver" + public.lead_photo.image.url
     assert media["medium"] == "image"
     assert entry.media_credit[0]["content"] == "Nurlan Lens"
+
+
+@pytest.mark.parametrize(
+    ("caption", "credit", "line"),
+    [
+        ("Police in Almaty", "Nurlan Lens", "Police in Almaty. Photo: Nurlan Lens"),
+        ("Ends with a stop.", "Agency", "Ends with a stop. Photo: Agency"),
+        ("", "Agency", "Photo: Agency"),
+        ("Uncredited", "", "Uncredited"),
+    ],
+)
+def test_an_item_shows_its_photo_as_a_figure_feed_readers_can_load(client, caption, credit, line):
+    # Feed readers get the original file at an absolute address, and one plain caption line.
+    photo = make_photo(caption=caption, credit_text=credit, alt_text="Officers & <crowd>")
+    make_article(standfirst="", lead_photo=photo)
+    response, _ = parse(client, reverse("articles:feed"))
+    description = etree.fromstring(response.content).find("channel/item/description").text
+    assert description == (
+        f'<figure><img src="http://testserver{photo.image.url}" alt="Officers &amp; &lt;crowd&gt;"'
+        f' width="{photo.width}" height="{photo.height}"><figcaption>{line}</figcaption></figure>'
+    )
 
 
 def test_feed_text_is_escaped(client, newsroom):

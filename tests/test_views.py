@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
@@ -291,3 +292,24 @@ def test_listing_and_home_query_counts_are_fixed(client, django_assert_max_num_q
     assert [_count_queries(client, url) for url in urls] == counts
     with django_assert_max_num_queries(8):
         client.get(reverse("home"))
+
+
+def test_the_picture_tag_serves_any_named_size_and_refuses_an_unknown_one():
+    photo = make_photo()
+    photo.renditions = {
+        "key": "k",
+        "files": [
+            {"group": "thumb", "format": "JPEG", "name": f"t-{w}.jpg", "width": w, "height": w}
+            for w in (160, 320)
+        ],
+    }
+    html = Template('{% load articles_tags %}{% picture photo "thumb" figure=False %}').render(
+        Context({"photo": photo})
+    )
+    assert html.startswith("<picture><img ") and html.endswith("</picture>")
+    assert "t-160.jpg 160w" in html and 'width="320" height="320"' in html
+    assert 'alt="Police officers on a street"' in html and 'loading="lazy"' in html
+    with pytest.raises(ValueError, match="Unknown picture size 'huge'"):
+        Template('{% load articles_tags %}{% picture photo "huge" %}').render(
+            Context({"photo": photo})
+        )

@@ -162,14 +162,28 @@ class TestScheduling:
             assert (detail.status_code == 200) is visible, now
             assert ("EMBARGOCANARY" in listing) is visible, now
 
-    def test_newsroom_list_filters_by_state_including_scheduled(self, desk_client):
-        make_article(title="Live LIVEPIECE")
-        make_article(title="Later LATERPIECE", published_at=timezone.now() + timedelta(hours=1))
-        make_draft(title="Draft DRAFTPIECE")
-        html = desk_client.get(
-            reverse("admin:articles_article_changelist"), {"state": "scheduled"}
-        ).content.decode()
-        assert "LATERPIECE" in html and "LIVEPIECE" not in html and "DRAFTPIECE" not in html
+    @pytest.mark.parametrize(
+        ("state", "shown"),
+        [
+            ("live", "LIVEPIECE"),
+            ("scheduled", "LATERPIECE"),
+            ("draft", "DRAFTPIECE"),
+            ("review", "REVIEWPIECE"),
+        ],
+    )
+    @pytest.mark.parametrize("model", [Article, Interview])
+    def test_newsroom_lists_filter_by_state_including_scheduled(
+        self, desk_client, model, state, shown
+    ):
+        make = make_interview if model is Interview else make_article
+        make(title="Live LIVEPIECE")
+        make(title="Later LATERPIECE", published_at=timezone.now() + timedelta(hours=1))
+        make(title="Draft DRAFTPIECE", status=DRAFT, published_at=None)
+        make(title="Sent REVIEWPIECE", status=REVIEW, published_at=None)
+        list_url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        response = desk_client.get(list_url, {"state": state})
+        titles = {piece.title.split()[-1] for piece in response.context["cl"].result_list}
+        assert titles == {shown}
 
 
 class TestPreview:

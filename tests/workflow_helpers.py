@@ -32,8 +32,8 @@ def post_change(client, piece, **changes):
 
 
 def run_action(client, action, pieces, model_label="articles.article"):
-    return client.post(
-        changelist_url(model_label),
-        {"action": action, "_selected_action": [p.pk for p in pieces]},
-        follow=True,
-    )
+    """Run an admin action as the change list's form posts it (with when it was shown)."""
+    url = changelist_url(model_label)
+    data = form_data(client.get(url), "changelist-form")
+    data.update({"action": action, "_selected_action": [p.pk for p in pieces]})
+    return client.post(url, data, follow=True)

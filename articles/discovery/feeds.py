@@ -16,6 +16,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import format_html
 
 from articles.models import Article, FundingProject, Person, Programme, Region, Topic
+from articles.templatetags.articles_tags import picture
 
 ITEMS_PER_FEED = 20
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -109,7 +110,7 @@ class LatestFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        return max(item.updated_at, item.published_at)
+        return item.modified_at
 
     def item_author_name(self, item):
         return ", ".join(person.name for person in item.authors.all()) or None
@@ -119,23 +120,9 @@ class LatestFeed(Feed):
 
     def item_description(self, item):
         summary = format_html("<p>{}</p>", item.standfirst) if item.standfirst else ""
-        photo = item.lead_photo
-        if photo is None:
+        if item.lead_photo is None:
             return summary
-        caption = photo.caption.rstrip()
-        if photo.credit:
-            caption = (
-                f"{caption.rstrip('.')}. Photo: {photo.credit}" if caption else _credit_line(photo)
-            )
-        return summary + format_html(
-            '<figure><img src="{}" alt="{}" width="{}" height="{}"><figcaption>{}</figcaption>'
-            "</figure>",
-            self._absolute(photo.image.url),
-            photo.alt_text,
-            photo.width,
-            photo.height,
-            caption,
-        )
+        return summary + picture(item.lead_photo, absolute_url=self._absolute)
 
     def item_extra_kwargs(self, item):
         photo = item.lead_photo
@@ -154,10 +141,6 @@ class LatestFeed(Feed):
 
     def _absolute(self, url):
         return self.request.build_absolute_uri(url)
-
-
-def _credit_line(photo):
-    return f"Photo: {photo.credit}" if photo.credit else ""
 
 
 class LatestAtomFeed(LatestFeed):

@@ -11,14 +11,24 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from articles.models import Article, Funder, FundingProject, Person, Programme, Region, Topic
+from articles.models import (
+    Article,
+    Funder,
+    FundingProject,
+    Person,
+    Programme,
+    Region,
+    State,
+    Topic,
+    state_q,
+)
 
 NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000  # Google's maximum per news sitemap
@@ -34,8 +44,7 @@ class PieceSitemap(Sitemap):
         return Article.objects.published().for_sitemap().order_by("-published_at", "-pk")
 
     def lastmod(self, item):
-        # A scheduled piece goes live after its last edit.
-        return max(item.updated_at, item.published_at)
+        return item.modified_at
 
     def get_latest_lastmod(self):
         # The newest publication (an index scan); an edit to an old piece shows in its own
@@ -75,13 +84,7 @@ class ListingSitemap(Sitemap):
 
     @cached_property
     def _objects(self):
-        now = timezone.now()
-        published = Q(
-            **{
-                f"{self.lookup}__status": Article.Status.PUBLISHED,
-                f"{self.lookup}__published_at__lte": now,
-            }
-        )
+        published = state_q(State.PUBLISHED, prefix=f"{self.lookup}__")
         return list(
             self.model.objects.annotate(
                 latest_piece_at=Max(f"{self.lookup}__published_at", filter=published)

@@ -132,7 +132,7 @@ def article_schema(request, article):
         "name": article.title,
         "description": article.standfirst or article.title,
         "datePublished": _iso(article.published_at),
-        "dateModified": _iso(max(filter(None, [article.updated_at, article.published_at]))),
+        "dateModified": _iso(article.modified_at),
         "inLanguage": to_locale(settings.LANGUAGE_CODE).replace("_", "-"),
         "isAccessibleForFree": True,
         "articleSection": article.get_kind_display(),

@@ -1,11 +1,16 @@
 """Editorial records: dated corrections readers see, and the append-only audit trail."""
 
+from datetime import timedelta
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from .pieces import Article
+
+CLOCK_SKEW = timedelta(minutes=5)  # an editor's clock a little ahead is not "the future"
 
 
 class Correction(models.Model):
@@ -33,6 +38,13 @@ class Correction(models.Model):
 
     def get_absolute_url(self):
         return self.piece.get_absolute_url()
+
+    def clean(self):
+        # A note records what was done; a date to come would tell readers something false.
+        if self.noted_at and self.noted_at > timezone.now() + CLOCK_SKEW:
+            raise ValidationError(
+                {"noted_at": "The date of a correction or update cannot be in the future."}
+            )
 
     @property
     def display_date(self):

@@ -227,16 +227,6 @@ class Photo(models.Model):
         return self.LICENCE_URLS.get(self.licence, "")
 
     @property
-    def picture(self):
-        """Full-width responsive sources (see ``renditions.picture``)."""
-        return renditions.picture(self, "full")
-
-    @property
-    def card_picture(self):
-        """16:9 card crop around the focal point, for teasers."""
-        return renditions.picture(self, "card")
-
-    @property
     def thumb_url(self):
         """A small square preview (the original while no rendition exists)."""
         return renditions.url_of(self, "thumb", 160) or self.image.url

@@ -169,6 +169,10 @@ class Article(models.Model):
             raise ValueError(f"A {self._meta.verbose_name} cannot be of kind {self.kind!r}.")
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        if self.published_at is not None:
+            # Whole seconds, as the admin's date and time fields post it back: otherwise
+            # the first re-save reads as a new publication time.
+            self.published_at = self.published_at.replace(microsecond=0)
         self.version = (self.version or 0) + 1
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
@@ -304,6 +308,12 @@ class Article(models.Model):
     @property
     def is_public(self):
         return self.state == State.PUBLISHED
+
+    @property
+    def modified_at(self):
+        """When readers last saw the piece change, for feeds, sitemaps and structured data:
+        its last edit, or its publication when that came later (a scheduled piece)."""
+        return max(filter(None, [self.updated_at, self.published_at]))
 
     @property
     def display_date(self):

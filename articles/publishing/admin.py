@@ -1,10 +1,10 @@
 """The editorial workflow in the admin: roles, state changes, stale-edit refusal, revisions.
 
 ``PieceAdmin`` (articles and interviews) mixes in ``WorkflowAdminMixin``; its form mixes in
-``WorkflowFormMixin``. Both are thin adapters over ``transitions.py`` and ``revisions.py``.
+``WorkflowFormMixin``. Both are thin adapters: who may do what is ``rules``, state changes and
+restore are ``transitions``, snapshots and diffs ``revisions``, stale edits ``concurrency``.
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -12,62 +12,42 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 
-from articles.models import Article, AuditEvent, Correction
-from articles.publishing import concurrency, revisions, transitions
-
-STALE_MESSAGE = concurrency.STALE_MESSAGE.replace("{what}", "piece").replace("{when}", "at {when}")
+from articles.models import Article, AuditEvent, Correction, State
+from articles.publishing import concurrency, revisions, rules, transitions
 
 
-class WorkflowFormMixin(forms.ModelForm):
-    """Refuses a save made from a stale form, and a state change the user may not make."""
+class WorkflowFormMixin(concurrency.EditGuardFormMixin):
+    """Refuses a save made from a stale form, and a state change the user may not make.
 
-    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    The stale-edit token is the piece's version counter, so the refusal can say who saved it
+    when, and list what changed beyond the form's fields (segments, tags, links).
+    """
+
+    guarded_noun = "piece"
     user = None  # set by WorkflowAdminMixin.get_form
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.conflict = None
         self.state_before = (self.instance.status, self.instance.published_at)
-        if self.instance.pk:
-            self.fields["edit_version"].initial = self.instance.version
+
+    def edit_token_of(self, piece):
+        return str(piece.version)
+
+    def changed_meanwhile(self, current, opened_with):
+        opened_version = int(opened_with) if (opened_with or "").isdigit() else None
+        return {
+            "by": current.updated_by or "someone",
+            "at": current.updated_at,
+            "since": revisions.changes_since(current, opened_version),
+        }
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk:
-            self._refuse_stale(cleaned)
         if self.user is not None:
             self._refuse_forbidden_transition(cleaned)
         return cleaned
-
-    def _refuse_stale(self, cleaned):
-        # Lock the row until this save commits (the admin view runs in a transaction), so two
-        # simultaneous saves of one version cannot both pass this check.
-        # (No select_related: PostgreSQL cannot lock the nullable side of an outer join.)
-        current = (
-            type(self.instance)._default_manager.select_for_update().filter(pk=self.instance.pk)
-        ).first()
-        if current is None or cleaned.get("edit_version") == current.version:
-            return
-        self.conflict = {
-            "by": current.updated_by or "someone",
-            "at": current.updated_at,
-            "changes": concurrency.differences(self, cleaned, current, skip={"edit_version"}),
-            "since": revisions.changes_since(current, cleaned.get("edit_version")),
-        }
-        # The next save, after merging, is made against what is stored now.
-        data = self.data.copy()
-        data[self.add_prefix("edit_version")] = current.version
-        self.data = data
-        raise ValidationError(
-            STALE_MESSAGE.format(
-                who=self.conflict["by"], when=concurrency.readable(current.updated_at)
-            ),
-            code="stale",
-        )
 
     def _refuse_forbidden_transition(self, cleaned):
         old_status, old_published_at = self.state_before
@@ -77,7 +57,7 @@ class WorkflowFormMixin(forms.ModelForm):
             status=cleaned.get("status", self.instance.status),
             published_at=cleaned.get("published_at", self.instance.published_at),
         )
-        if transitions.can_publish(self.user):
+        if rules.can_publish(self.user):
             return  # editors' publishing checks are the model's clean()
         problems = transitions.transition_problems(
             self.user, old_status, old_published_at, would_be
@@ -101,32 +81,35 @@ class StateFilter(admin.SimpleListFilter):
 
     title = "state"
     parameter_name = "state"
+    # "live" is the newsroom's word for what readers see; bookmarked lists keep working.
+    states = {
+        "draft": State.DRAFT,
+        "review": State.IN_REVIEW,
+        "scheduled": State.SCHEDULED,
+        "live": State.PUBLISHED,
+    }
 
     def lookups(self, request, model_admin):
         return [
-            ("draft", "Draft"),
-            ("review", "In review"),
-            ("scheduled", "Scheduled"),
-            ("live", "Published (live)"),
+            (value, "Published (live)" if state == State.PUBLISHED else state.label)
+            for value, state in self.states.items()
         ]
 
     def queryset(self, request, queryset):
-        now = timezone.now()
-        published = Article.Status.PUBLISHED
-        return {
-            "draft": lambda: queryset.filter(status=Article.Status.DRAFT),
-            "review": lambda: queryset.filter(status=Article.Status.IN_REVIEW),
-            "scheduled": lambda: queryset.filter(status=published, published_at__gt=now),
-            "live": lambda: queryset.filter(status=published, published_at__lte=now),
-        }.get(self.value(), lambda: queryset)()
+        state = self.states.get(self.value())
+        return queryset if state is None else queryset.in_state(state)
 
 
-class WorkflowAdminMixin:
-    """Roles, actions, audit trail, revisions and preview for a piece admin."""
+class WorkflowAdminMixin(concurrency.EditGuardAdminMixin):
+    """Roles, actions, audit trail, revisions and preview for a piece admin.
 
-    change_form_template = "admin/articles/piece_change_form.html"
-    change_list_template = "admin/articles/piece_change_list.html"
+    It adds context and URLs only: each piece model's own change form template
+    (``admin/<app>/<model>/change_form.html``) includes ``_piece_tools``, ``_conflict`` and
+    ``_audit_trail`` from ``admin/articles/``.
+    """
+
     actions = ["submit_for_review", "publish_pieces", "back_to_draft"]
+    action_form = concurrency.ListedAtActionForm
     workflow_readonly = ["state", "preview_link", "created_by", "updated_by"]
 
     # Who sees and changes what
@@ -137,10 +120,10 @@ class WorkflowAdminMixin:
         if match and match.url_name == "autocomplete":
             # Choosing a related piece: a contributor may link published pieces too.
             return pieces.filter(
-                Q(pk__in=transitions.visible_to(request.user, pieces).values("pk"))
+                Q(pk__in=rules.visible_to(request.user, pieces).values("pk"))
                 | Q(pk__in=Article.objects.published().values("pk"))
             )
-        return transitions.visible_to(request.user, pieces)
+        return rules.visible_to(request.user, pieces)
 
     def view_on_site(self, obj):
         """Readers' address once public; the staff preview before that."""
@@ -150,38 +133,32 @@ class WorkflowAdminMixin:
 
     def has_view_permission(self, request, obj=None):
         allowed = super().has_view_permission(request, obj)
-        return allowed and (obj is None or transitions.can_view(request.user, obj))
+        return allowed and (obj is None or rules.can_view(request.user, obj))
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or transitions.can_edit(request.user, obj))
+        return allowed and (obj is None or rules.can_edit(request.user, obj))
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or transitions.can_edit(request.user, obj))
+        return allowed and (obj is None or rules.can_edit(request.user, obj))
 
     def has_publish_permission(self, request):
-        return transitions.can_publish(request.user)
+        return rules.can_publish(request.user)
 
     def get_list_filter(self, request):
         return [StateFilter if f == "status" else f for f in super().get_list_filter(request)]
 
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "listed_at": timezone.now().isoformat()}
-        return super().changelist_view(request, extra_context)
-
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), *self.workflow_readonly]
-        if not transitions.can_publish(request.user):
+        if not rules.can_publish(request.user):
             fields += ["published_at", "is_featured"]
         return fields
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = []
-        for index, (name, options) in enumerate(super().get_fieldsets(request, obj)):
+        for name, options in super().get_fieldsets(request, obj):
             fields = list(options["fields"])
-            if index == 0:
-                fields.append("edit_version")
             if "status" in fields:
                 fields[fields.index("status")] = ("status", "state")
                 fields.append("preview_link")
@@ -196,7 +173,7 @@ class WorkflowAdminMixin:
         return form
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "status" and not transitions.can_publish(request.user):
+        if db_field.name == "status" and not rules.can_publish(request.user):
             kwargs["choices"] = [
                 c
                 for c in db_field.choices
@@ -227,7 +204,7 @@ class WorkflowAdminMixin:
         problems = transitions.transition_problems(
             request.user, old_status or Article.Status.DRAFT, old_published_at, obj
         )
-        if problems and not transitions.can_publish(request.user):
+        if problems and not rules.can_publish(request.user):
             raise PermissionDenied(" ".join(problems))  # the form refuses first; belt and braces
         if not change:
             obj.created_by = request.user
@@ -258,13 +235,16 @@ class WorkflowAdminMixin:
                     form.instance, AuditEvent.Action.CORRECTED, request.user, note.text[:200]
                 )
 
-    # Actions: thin adapters over transitions.py, telling the editor what stopped each piece
+    # Actions: thin adapters over transitions, telling the editor what stopped each piece
 
     def _apply(self, request, queryset, transition, done):
+        listed_at = concurrency.listed_at(request)
+        if listed_at is None:
+            messages.error(request, concurrency.UNLISTED_MESSAGE)
+            return
         changed, refused = 0, []
-        listed_at = parse_datetime(request.POST.get("listed_at", ""))
         for piece in queryset:
-            if listed_at and piece.updated_at > listed_at:
+            if piece.updated_at > listed_at:
                 # Someone saved it after this list was shown: the editor acted on old facts.
                 who = piece.updated_by or "someone"
                 refused.append(
@@ -379,7 +359,7 @@ class WorkflowAdminMixin:
         version = get_object_or_404(revisions.versions_of(obj), pk=version_id)
         if request.method == "POST":
             try:
-                revisions.restore(obj, version, request.user)
+                transitions.restore(obj, version, request.user)
             except transitions.WorkflowError as error:
                 messages.error(request, " ".join(error.problems))
             else:

@@ -1,25 +1,36 @@
 """No lost edits in the admin: a save made from a form opened before someone else's save is
 refused, the form comes back with the editor's input intact beside what changed meanwhile.
 
-Pieces carry a version counter (``WorkflowFormMixin`` in ``workflow_admin.py``). Everything else
-the newsroom edits (people, photos, programmes, funders, projects, tags, site settings) is
-guarded here by a fingerprint of the stored row, so no schema change is needed: the form
-carries the fingerprint it was opened with, and the save compares it with the row, locked.
+One guard for everything the newsroom edits. The form carries a token of the row as it was
+opened and the save compares it with the row, locked. By default the token is a fingerprint
+of the stored row, so no schema change is needed (people, photos, programmes, funders,
+projects, tags, site settings); pieces carry a version counter instead and say who saved them
+and what changed beyond the form's fields (``WorkflowFormMixin`` in ``publishing/admin.py``).
+
+Bulk actions on a list are guarded the same way: the action form carries when the list was
+shown, and an action refuses rows saved after that, or everything when the time is missing.
 """
 
 import hashlib
 from datetime import datetime
 
 from django import forms
+from django.contrib.admin.helpers import ActionForm
 from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 
 STALE_MESSAGE = (
     "Your changes have NOT been saved: {who} saved this {what} {when}, after you opened it. "
     "Everything you typed is still in the form below. Compare it with what changed meanwhile "
     "(listed at the top), merge the two, then save again."
+)
+
+UNLISTED_MESSAGE = (
+    "Nothing was changed: the list you acted on did not say when it was shown, so changes "
+    "made since then could not be checked. Reload the list and try again."
 )
 
 
@@ -80,49 +91,68 @@ def fingerprint(obj):
 
 
 class EditGuardFormMixin(forms.ModelForm):
-    """Carries the row's fingerprint; refuses the save when the row changed since."""
+    """Carries a token of the row as it was opened; refuses the save when the row changed since."""
 
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    guarded_noun = ""  # how the refusal names the row; its model's verbose name by default
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.conflict = None
         if self.instance.pk:
-            self.fields["edit_token"].initial = fingerprint(self.instance)
+            self.fields["edit_token"].initial = self.edit_token_of(self.instance)
+
+    def edit_token_of(self, obj):
+        """What changes whenever the stored row does."""
+        return fingerprint(obj)
+
+    def changed_meanwhile(self, current, opened_with):
+        """Who saved the row after the form was opened (``by``), when (``at``, if known), and
+        anything the form's own fields cannot show (``since``)."""
+        return {"by": "someone else", "at": None}
 
     def clean(self):
         cleaned = super().clean()
-        if not self.instance.pk:
-            return cleaned
-        # Locked until the admin's transaction ends: two saves cannot both pass.
+        if self.instance.pk:
+            self._refuse_stale(cleaned)
+        return cleaned
+
+    def _refuse_stale(self, cleaned):
+        # Locked until the admin's transaction ends: two saves of one token cannot both pass.
+        # (No select_related: PostgreSQL cannot lock the nullable side of an outer join.)
         current = (
             type(self.instance)._default_manager.select_for_update().filter(pk=self.instance.pk)
         ).first()
         if current is None:
-            return cleaned
-        stored = fingerprint(current)
-        if cleaned.get("edit_token") == stored:
-            return cleaned
+            return
+        stored, opened_with = self.edit_token_of(current), cleaned.get("edit_token")
+        if opened_with == stored:
+            return
         self.conflict = {
-            "by": "someone else",
-            "at": None,
+            **self.changed_meanwhile(current, opened_with),
             "changes": differences(self, cleaned, current, skip={"edit_token"}),
         }
+        # The next save, after merging, is made against what is stored now.
         data = self.data.copy()
         data[self.add_prefix("edit_token")] = stored
         self.data = data
+        at = self.conflict["at"]
         raise ValidationError(
             STALE_MESSAGE.format(
-                who="someone else", what=current._meta.verbose_name, when="a moment ago"
+                who=self.conflict["by"],
+                what=self.guarded_noun or current._meta.verbose_name,
+                when=f"at {readable(at)}" if at else "a moment ago",
             ),
             code="stale",
         )
 
 
 class EditGuardAdminMixin:
-    """For a ModelAdmin: its form refuses stale saves and shows what changed meanwhile."""
+    """For a ModelAdmin: its form refuses stale saves and says what changed meanwhile.
 
-    change_form_template = "admin/articles/guarded_change_form.html"
+    The model's own admin template (``admin/<app>/<model>/change_form.html``, found by Django's
+    lookup) shows the "changed meanwhile" table by including ``admin/articles/_conflict.html``.
+    """
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if not issubclass(self.form, EditGuardFormMixin):
@@ -146,3 +176,26 @@ class EditGuardAdminMixin:
 
 def _flat(row):
     return row if isinstance(row, (list, tuple)) else [row]
+
+
+class ListedAtActionForm(ActionForm):
+    """The change list's action form, carrying when the list was shown.
+
+    It travels with the action select itself, so no template (or template order) can drop it.
+    """
+
+    listed_at = forms.CharField(
+        widget=forms.HiddenInput,
+        required=False,
+        label="",
+        initial=lambda: timezone.now().isoformat(),
+    )
+
+
+def listed_at(request):
+    """When the list an action was posted from was shown, or None if the post does not say."""
+    try:
+        shown = parse_datetime(request.POST.get("listed_at", ""))
+    except ValueError:  # well formed, but no such time
+        return None
+    return shown if shown is not None and timezone.is_aware(shown) else None

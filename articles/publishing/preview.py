@@ -11,13 +11,13 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from articles.models import Article
-from articles.publishing import transitions
+from articles.publishing import rules
 
 
 @never_cache
 def preview(request, pk):
     piece = Article.objects.filter(pk=pk).only("pk", "piece_type", "created_by").first()
-    if piece is None or not transitions.can_view(request.user, piece):
+    if piece is None or not rules.can_view(request.user, piece):
         raise Http404("No such piece.")
     model = piece.piece_model
     piece = model._default_manager.for_detail().get(pk=pk)

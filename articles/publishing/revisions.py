@@ -1,10 +1,11 @@
-"""Revisions of pieces: what a snapshot holds, a readable diff of two, and restoring one.
+"""Revisions of pieces: what a snapshot holds, and a readable diff of two.
 
 django-reversion stores the snapshots. A piece's snapshot follows its tags (the taggit
 through rows), related links and, through ``register_piece``, anything a subclass adds
 (interviews add their segments); authors and projects ride along as many-to-many data.
 Corrections and the audit trail are deliberately not followed: restoring old text must
-never delete a published correction or rewrite history.
+never delete a published correction or rewrite history. Restoring is a workflow transition
+(``transitions.restore``); this module knows nothing of the workflow.
 """
 
 import difflib
@@ -14,8 +15,6 @@ from contextlib import contextmanager
 from html import unescape
 
 import reversion
-from django.db import transaction
-from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import (
@@ -28,9 +27,6 @@ from articles.models import (
     TaggedTopic,
     Topic,
 )
-
-# Restoring puts back the content; the workflow state and the edit counter stay as they are now.
-KEPT_ON_RESTORE = ["status", "published_at", "version", "created_by_id"]
 
 _text_parts = {}  # model → function(versions by model) → {label: text}
 
@@ -154,34 +150,3 @@ def changes_since(piece, edit_version, limit=50):
         return []
     opened = next((v for v in versions if v.field_dict.get("version") == edit_version), None)
     return diff(opened, versions[0]) if opened is not None and opened != versions[0] else []
-
-
-def restore(piece, version, user):
-    """Put ``piece`` back as it was in ``version``; its workflow state stays as it is now."""
-    from articles.publishing import transitions
-
-    with transaction.atomic():
-        current = transitions.specific(piece, lock=True)
-        if not transitions.can_edit(user, current):
-            raise transitions.WorkflowError(["You may not change this piece."])
-        if version.object_id != str(current.pk) or version._model is not type(current):
-            raise transitions.WorkflowError(["That revision belongs to another piece."])
-        kept = {name: getattr(current, name) for name in KEPT_ON_RESTORE}
-        when = timezone.localtime(version.revision.date_created)
-        with recording(user, f"Restored the revision of {when:%Y-%m-%d %H:%M}"):
-            version.revision.revert(delete=True)
-            restored = transitions.specific(piece)
-            for name, value in kept.items():
-                setattr(restored, name, value)
-            restored.updated_by = user
-            if restored.status == Article.Status.PUBLISHED:
-                problems = restored.publishing_problems()
-                if problems:
-                    raise transitions.WorkflowError(
-                        ["This piece is published and that revision cannot be:", *problems]
-                    )
-            restored.save()
-        transitions.record(
-            restored, transitions.Action.RESTORED, user, f"revision of {when:%Y-%m-%d %H:%M}"
-        )
-    return restored

@@ -1,19 +1,16 @@
-"""The editorial workflow: who may do what to a piece, its state changes, and the audit trail.
+"""The editorial workflow: a piece's state changes, revision restore, and the audit trail.
 
 States: draft → in review → published (a future publication time means scheduled), and back to
-draft. Every write path (the admin form, admin actions, revision restore, corrections) asks
-this module, so each rule lives in one place and is enforced on the server, not only hidden
-in the interface. Roles are groups (Contributors, Editors, Administrators) created by a
-migration; the rules below read permissions, so admins can adjust them the usual Django way.
+draft. Every write path (the admin form, admin actions, revision restore, corrections) goes
+through this module, so each rule is enforced on the server, not only hidden in the interface.
+Who may do what is asked of ``rules``; snapshots and diffs are ``revisions``' job.
 """
 
 from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, AuditEvent, Correction
-
-PUBLISH_PERMISSION = "articles.publish_article"
-EDIT_OTHERS_PERMISSION = "articles.edit_others_article"
+from articles.publishing import revisions, rules
 
 Status = Article.Status
 Action = AuditEvent.Action
@@ -22,6 +19,9 @@ NOT_ALLOWED_TO_PUBLISH = (
     "Only editors can publish, schedule or unpublish a piece. Set it to “In review” and an "
     "editor will publish it."
 )
+
+# Restoring puts back the content; the workflow state and the edit counter stay as they are now.
+KEPT_ON_RESTORE = ["status", "published_at", "version", "created_by_id"]
 
 
 class WorkflowError(Exception):
@@ -32,35 +32,6 @@ class WorkflowError(Exception):
         super().__init__(" ".join(self.problems))
 
 
-def can_publish(user):
-    return user.is_active and user.has_perm(PUBLISH_PERMISSION)
-
-
-def can_edit_others(user):
-    return user.is_active and user.has_perm(EDIT_OTHERS_PERMISSION)
-
-
-def can_view(user, piece):
-    """Editors see every piece; contributors see their own."""
-    if not (user.is_active and user.is_staff):
-        return False
-    return can_edit_others(user) or piece.created_by_id == user.pk
-
-
-def can_edit(user, piece):
-    """Editors change any piece; contributors only their own drafts."""
-    if can_edit_others(user):
-        return True
-    return piece.created_by_id == user.pk and piece.status == Status.DRAFT
-
-
-def visible_to(user, pieces):
-    """The pieces a user may see in the newsroom: all for editors, their own for contributors."""
-    if can_edit_others(user):
-        return pieces
-    return pieces.filter(created_by=user)
-
-
 def transition_problems(user, old_status, old_published_at, piece):
     """Why ``user`` may not move ``piece`` (already holding its new values) from its old state."""
     new_status = piece.status
@@ -69,7 +40,7 @@ def transition_problems(user, old_status, old_published_at, piece):
         return []
     touches_publication = Status.PUBLISHED in (old_status, new_status)
     sends_back = old_status == Status.IN_REVIEW and new_status == Status.DRAFT
-    if (touches_publication or sends_back) and not can_publish(user):
+    if (touches_publication or sends_back) and not rules.can_publish(user):
         return [NOT_ALLOWED_TO_PUBLISH]
     if new_status == Status.PUBLISHED:
         return piece.publishing_problems()
@@ -117,23 +88,12 @@ def record_save(piece, user, old_status, old_published_at, *, created=False):
         record(piece, action, user)
 
 
-def specific(piece, *, lock=False):
-    """The piece as its most specific class (an interview stays an interview when saved)."""
-    return piece.specific(lock=lock)
-
-
 def change_state(piece, user, new_status, *, allowed_from=None, comment=""):
     """Move one piece to ``new_status`` on behalf of ``user``, or raise WorkflowError."""
-    from articles.publishing import (
-        revisions,  # revisions registers models at app start; import late
-    )
-
     with transaction.atomic():
-        current = specific(piece, lock=True)
-        if not can_edit(user, current) and not (
-            # An editor may always move a piece; a contributor only their own drafts.
-            can_publish(user)
-        ):
+        current = piece.specific(lock=True)
+        # An editor may always move a piece; a contributor only their own drafts.
+        if not (rules.can_edit(user, current) or rules.can_publish(user)):
             raise WorkflowError(["You can only change your own drafts."])
         old_status, old_published_at = current.status, current.published_at
         if allowed_from is not None and old_status not in allowed_from:
@@ -173,12 +133,10 @@ def back_to_draft(piece, user):
 
 def add_correction(piece, user, text, kind=Correction.Kind.CORRECTION, noted_at=None):
     """Append a dated note to a published piece; its "updated" time moves, its date does not."""
-    from articles.publishing import revisions
-
-    if not can_publish(user):
+    if not rules.can_publish(user):
         raise WorkflowError(["Only editors can add corrections and updates."])
     with transaction.atomic():
-        current = specific(piece, lock=True)
+        current = piece.specific(lock=True)
         if current.status != Status.PUBLISHED:
             raise WorkflowError(["Corrections and updates are for published pieces."])
         with revisions.recording(user, f"Added a {kind.label.lower()}"):
@@ -189,3 +147,30 @@ def add_correction(piece, user, text, kind=Correction.Kind.CORRECTION, noted_at=
             current.save()
         record(current, Action.CORRECTED, user, text[:200])
     return note
+
+
+def restore(piece, version, user):
+    """Put ``piece`` back as it was in ``version``; its workflow state stays as it is now."""
+    with transaction.atomic():
+        current = piece.specific(lock=True)
+        if not rules.can_edit(user, current):
+            raise WorkflowError(["You may not change this piece."])
+        if version.object_id != str(current.pk) or version._model is not type(current):
+            raise WorkflowError(["That revision belongs to another piece."])
+        kept = {name: getattr(current, name) for name in KEPT_ON_RESTORE}
+        when = timezone.localtime(version.revision.date_created)
+        with revisions.recording(user, f"Restored the revision of {when:%Y-%m-%d %H:%M}"):
+            version.revision.revert(delete=True)
+            restored = piece.specific()
+            for name, value in kept.items():
+                setattr(restored, name, value)
+            restored.updated_by = user
+            if restored.status == Status.PUBLISHED:
+                problems = restored.publishing_problems()
+                if problems:
+                    raise WorkflowError(
+                        ["This piece is published and that revision cannot be:", *problems]
+                    )
+            restored.save()
+        record(restored, Action.RESTORED, user, f"revision of {when:%Y-%m-%d %H:%M}")
+    return restored

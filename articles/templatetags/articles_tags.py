@@ -1,11 +1,79 @@
-"""Template tags for what a piece shows to search engines, social networks and printers."""
+"""Template tags: how a photo is rendered (pages, teasers and feeds alike), and what a page
+shows to search engines and social networks."""
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 
 from articles.discovery import structured_data
+from articles.photos import renditions
 
 register = template.Library()
+
+PICTURE_TEMPLATE = "includes/_photo.html"
+
+# The width each rendition group fills on the page, so the browser picks a file before layout.
+DEFAULT_SIZES = {
+    "full": "(min-width: 46rem) 44rem, calc(100vw - 2rem)",
+    "card": "(min-width: 40rem) 10rem, calc(100vw - 2rem)",
+    "thumb": "10rem",
+}
+
+
+@register.simple_tag
+def picture(
+    photo,
+    size="full",
+    *,
+    loading="lazy",
+    sizes="",
+    alt=None,
+    figure=True,
+    css_class="",
+    absolute_url=None,
+):
+    """A photo in the house markup: ``{% picture photo "card" alt="" figure=False %}``.
+
+    - ``size``: the rendition group (full, card, thumb); the original file while the photo
+      has no renditions yet.
+    - ``loading``: "lazy", or "eager" (and fetched first) for the photo above the fold.
+    - ``sizes``: the width the photo fills, when not its group's usual one.
+    - ``alt``: "" where the photo only repeats a link beside it (teasers); else its alt text.
+    - ``figure``: in a ``<figure class="photo …">`` with caption and credit, the house
+      style “Caption. (Photo: Name)”; ``css_class`` adds a class to it.
+    - ``absolute_url``: the markup leaves the site (a feed passes
+      ``request.build_absolute_uri``): feed readers get the original file at an absolute
+      address, no srcset, loading hints or classes, and caption and credit as plain text.
+    """
+    if size not in DEFAULT_SIZES:
+        choices = ", ".join(DEFAULT_SIZES)
+        raise ValueError(f"Unknown picture size {size!r}: choose one of {choices}.")
+    context = {
+        "photo": photo,
+        "figure": figure,
+        "alt": photo.alt_text if alt is None else alt,
+        "sizes": sizes or DEFAULT_SIZES[size],
+    }
+    if absolute_url is not None:
+        context |= {"src": absolute_url(photo.image.url), "feed_caption": feed_caption(photo)}
+    else:
+        context |= {
+            "pic": renditions.picture(photo, size),
+            "src": photo.image.url,
+            "loading": loading,
+            "figure_class": " ".join(filter(None, ["photo", css_class])),
+        }
+    return render_to_string(PICTURE_TEMPLATE, context)
+
+
+def feed_caption(photo):
+    """Caption and credit as one line of plain text for feed readers: “Caption. Photo: Name”."""
+    caption = photo.caption.rstrip()
+    if not photo.credit:
+        return caption
+    if not caption:
+        return f"Photo: {photo.credit}"
+    return f"{caption.rstrip('.')}. Photo: {photo.credit}"
 
 
 @register.simple_tag(takes_context=True)

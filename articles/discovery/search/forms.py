@@ -8,7 +8,7 @@ from django.db.models import Value
 from articles.models import Article, Programme, Region, Topic
 
 from .index import clean_text
-from .query import MAX_QUERY_LENGTH, newest, search
+from .query import MAX_QUERY_LENGTH, fallback_terms, newest, search
 
 EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2999, 12, 31)
 
@@ -68,6 +68,20 @@ class SearchForm(forms.Form):
 
     def active_filters(self):
         return [name for name in self.FILTERS if self.is_valid() and self.cleaned_data.get(name)]
+
+    @property
+    def query(self):
+        """The words searched for: "" without any, or while the form has errors."""
+        return self.cleaned_data.get("q", "") if self.is_valid() else ""
+
+    def one_word_searches(self):
+        """Each word of a search for several: what to offer when nothing matched them all."""
+        terms = fallback_terms(self.query)
+        return terms if len(terms) > 1 else []
+
+    def filters_narrow_words(self):
+        """Words and filters together: without the filters, the words may find something."""
+        return bool(self.query) and bool(self.active_filters())
 
     def result_ids(self):
         """Ids of the published pieces matching the form, best first (newest first without

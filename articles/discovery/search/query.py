@@ -1,19 +1,14 @@
 """Search: a reader's words and filters turned into ranked, highlighted, published pieces.
 
-On PostgreSQL each piece stores a weighted ``tsvector`` (title A, standfirst B, body and
-interview text C), kept up to date by ``Article.save`` (and segment saves) and GIN-indexed.
-It is built twice: with the ``russian`` configuration, which stems Latin-script words with
-the English Snowball stemmer and Cyrillic words with the Russian one, and with ``simple``,
-which keeps exact words so Kazakh (or any other language) is still found word for word.
-Queries go through ``websearch_to_tsquery`` under both configurations, so any input parses.
-
-On SQLite a fallback finds every word with ``icontains`` over title, standfirst and body
-and ranks title matches first; it does not search interview questions and answers.
+On PostgreSQL the words match the stored vectors (see ``index``) through
+``websearch_to_tsquery`` under both configurations, so any input parses, and results come
+with a stemmed excerpt (``ts_headline``). On SQLite a fallback finds every word with
+``icontains`` over title, standfirst and body and ranks title matches first; it does not
+search interview questions and answers.
 """
 
 import html
 import re
-from datetime import date
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import OperationalError, connection, transaction
@@ -37,7 +32,6 @@ QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement_timeout
 SNIPPET_WORDS = 30
 SNIPPET_SOURCE_CHARS = 6000
 START, STOP = "\ue000", "\ue001"  # private-use sentinels around matches in snippets
-EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2999, 12, 31)
 
 
 # --- the reader's query -------------------------------------------------------------------
@@ -96,6 +90,11 @@ def newest(queryset):
     """Ids of the newest pieces of ``queryset`` (at most RESULTS_LIMIT on PostgreSQL)."""
     ids = queryset.order_by("-published_at", "-pk").values_list("pk", flat=True)
     return _with_timeout(ids[:RESULTS_LIMIT]) if is_postgres() else list(ids)
+
+
+def is_capped(ids):
+    """Whether the results stopped at RESULTS_LIMIT (PostgreSQL ranks no more than that)."""
+    return is_postgres() and len(ids) >= RESULTS_LIMIT
 
 
 class SearchTooSlow(Exception):

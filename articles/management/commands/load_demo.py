@@ -18,8 +18,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, articles, batch_size, no_demo, **options):
         if not no_demo:
-            interview = demo.load_demo_newsroom()
-            self.stdout.write(f"Demo newsroom ready: {interview.get_absolute_url()}")
+            newsroom = demo.load_demo_newsroom()
+            self.stdout.write(f"Demo newsroom ready: {newsroom.featured.get_absolute_url()}")
             user, created = demo.ensure_demo_editor()
             if user is None:
                 self.stdout.write("No demo editor account: DEBUG is off (production settings).")

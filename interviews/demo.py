@@ -1,0 +1,79 @@
+"""The interviews app's part of the demo newsroom: a Q&A interview linked to three pieces.
+
+Registered from ``InterviewsConfig.ready()`` so ``articles`` never imports us.
+"""
+
+from articles.demo import demo_piece, paragraphs, register_builder
+from articles.models import Article, RelatedArticle
+
+from .models import Interview
+
+
+def build(newsroom):
+    """The featured interview of the demo newsroom; safe to run any number of times."""
+    people, regions, topics = newsroom.people, newsroom.regions, newsroom.topics
+    interview = demo_piece(
+        Interview, "after-the-shootings-what-next",
+        title="After the Shootings, What Next for Security Policy?",
+        standfirst="The authorities should deal with concrete threats rather than chase "
+        "stories of foreign plots, an analyst argues.",
+        body=paragraphs(
+            "Two deadly attacks within weeks have left the country asking how well its "
+            "police and security services can deal with armed extremists.",
+            "Officials linked the gunman in the most recent attack to radical preachers he "
+            "met while serving a prison sentence.",
+            "Helen Carrow, who follows security and politics in the region for a risk "
+            "consultancy, spoke to us about what a proportionate response would look like.",
+        ),
+        published_at=newsroom.newest_at, lead_photo=newsroom.photos["police"], is_featured=True,
+        authors=[people["timur-bekov"]], interviewee=people["helen-carrow"],
+        interviewee_role="senior analyst for Eurasia at Meridian Risk",
+        regions=[regions["Kazakhstan"], regions["Central Asia"]],
+        topics=[topics["Security"], topics["Extremism"]],
+        projects=[newsroom.projects["bridging-divides"]],
+        segments=[
+            {"asker_label": "KazCMS", "answerer_label": "Carrow",
+             "question": "Were the police and security services ready for attacks like these?",
+             "answer": paragraphs(
+                 "It is too early to blame the police. Cities with far larger budgets have "
+                 "struggled to stop attacks of this kind. Here, at least, the suspect was "
+                 "caught within hours.")},
+            {"question": "Officials say both attacks came from the same radical current. "
+                         "Is that credible?",
+             "answer": paragraphs(
+                 "So far I have seen nothing that points to a different kind of group. "
+                 "A loose network of like-minded people is the most likely explanation.",
+                 "Only a small part of that network is prepared to use violence, but the "
+                 "spread to the largest city is a real worry.")},
+            {"question": "Is extremism a long-term threat?",
+             "answer": paragraphs(
+                 "It is hard to measure. The movement here is more scattered than in "
+                 "neighbouring countries, where villages are closer together and groups "
+                 "organise more easily.",
+                 "What is new is the link to fighters abroad, and we do not yet know whether "
+                 "that link is about support or only inspiration.")},
+            {"question": "Could politics be behind the unrest?",
+             "answer": paragraphs(
+                 "I do not think so. The protests and the attacks have nothing to do with "
+                 "each other, and neither looks like the product of a power struggle.",
+                 "The danger is a response so heavy that it turns ordinary people against "
+                 "the state at a time of economic strain.")},
+        ],
+        status=Article.Status.PUBLISHED, programme=newsroom.programme,
+    )  # fmt: skip
+    related = [
+        "southern-city-counts-cost-of-shooting",
+        "religion-and-the-state-in-the-west",
+        "land-reform-protests",
+    ]
+    for position, slug in enumerate(related, start=1):
+        RelatedArticle.objects.get_or_create(
+            from_article=interview,
+            to_article=newsroom.pieces[slug],
+            defaults={"position": position},
+        )
+    newsroom.featured = interview
+
+
+def register():
+    register_builder("interviews", build)
