@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -30,6 +31,15 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# Plain HTTP with DEBUG off, for trying the production stack on this machine (`make serve` sets
+# it): never for a site other machines reach, so it only goes with loopback host names.
+KAZCMS_INSECURE_HTTP = env_bool("KAZCMS_INSECURE_HTTP", False)
+if KAZCMS_INSECURE_HTTP and not set(ALLOWED_HOSTS) <= {"127.0.0.1", "localhost", "[::1]"}:
+    raise ImproperlyConfigured(
+        "KAZCMS_INSECURE_HTTP=1 serves plain HTTP and is only for this machine: "
+        "ALLOWED_HOSTS may then name only 127.0.0.1, localhost or [::1]."
+    )
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -48,6 +58,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # collected static files, before any session work
+    "kazcms.middleware.TextGZipMiddleware",  # pages gzipped by the app when no proxy does it
     "kazcms.request_guard.RejectControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -88,11 +100,13 @@ DATABASES = {
 }
 
 # Redis is the cache once the site runs on more than one process; local memory otherwise.
+# Django's RedisCache, answering as an empty cache while Redis is unreachable (kazcms/cache.py).
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "kazcms.cache.DegradingRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "kazcms"),
         }
     }
 
@@ -116,6 +130,47 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Every stored name is generated (originals) or carries a content key (renditions) and is never
+# rewritten, so browsers and CDNs may keep media for a year: S3 objects, the media view, nginx.
+MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
+
+
+def media_storage(environ):
+    """Uploads on the local disk, or on S3-compatible storage as soon as a bucket is named."""
+    bucket = environ.get("AWS_STORAGE_BUCKET_NAME", "")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    # Credentials: boto3's own AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or the instance role.
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": environ.get("AWS_S3_REGION_NAME") or None,
+            "custom_domain": environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "url_protocol": environ.get("AWS_S3_URL_PROTOCOL", "https:"),
+            "addressing_style": environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            "location": environ.get("AWS_LOCATION", ""),
+            "default_acl": environ.get("AWS_DEFAULT_ACL") or None,
+            # Photos are public: plain URLs keep pages cacheable (signed ones expire).
+            "querystring_auth": False,
+            "object_parameters": {"CacheControl": MEDIA_CACHE_CONTROL},
+        },
+    }
+
+
+STORAGES = {
+    "default": media_storage(os.environ),
+    # Content-hashed names with gzip and Brotli copies, made by collectstatic, served by WhiteNoise
+    # with far-future immutable caching (unhashed names in DEBUG, no collectstatic needed).
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# Source maps are for developers' tools only: compressing the editor's 2 MB one doubles the
+# time collectstatic takes.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
+# Media from the app itself: only for one machine without a proxy (`make serve`) and in DEBUG.
+# Production serves MEDIA_ROOT from nginx (deploy/nginx.conf) or uses S3.
+KAZCMS_SERVE_MEDIA = env_bool("KAZCMS_SERVE_MEDIA", DEBUG)
 
 # Uploads: refuse oversized images before Pillow decodes them.
 KAZCMS_MAX_UPLOAD_BYTES = int(os.environ.get("KAZCMS_MAX_UPLOAD_BYTES", 25 * 1024 * 1024))
@@ -145,7 +200,9 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-if not DEBUG:
+# Load balancers probe the app directly over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if not DEBUG and not KAZCMS_INSECURE_HTTP:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

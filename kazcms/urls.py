@@ -1,11 +1,14 @@
+import re
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.templatetags.static import static as static_url
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from articles import views as article_views
+
+from . import views
 
 admin.site.site_header = "KazCMS newsroom"
 admin.site.site_title = "KazCMS"
@@ -19,6 +22,7 @@ def favicon(request):
 
 urlpatterns = [
     path("favicon.ico", favicon),
+    path("healthz", views.health, name="health"),
     path("", article_views.home, name="home"),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
@@ -26,8 +30,9 @@ urlpatterns = [
     path("newsletter/", include("newsletter.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.MEDIA_URL.startswith("/"):  # media on this host; the view answers if told to
+    media_prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
+    urlpatterns.append(re_path(rf"^{media_prefix}(?P<path>.*)$", views.media, name="media"))
 
 # A database outage answers 503 with Retry-After; any other uncaught error the plain 500 page.
 handler500 = "kazcms.errors.server_error"

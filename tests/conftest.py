@@ -14,6 +14,8 @@ def media_root(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Nothing collected: WhiteNoise would scan a `make serve` STATIC_ROOT for every test client.
+    settings.STATIC_ROOT = tmp_path / "static"
     return settings.MEDIA_ROOT
 
 
