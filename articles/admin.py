@@ -8,14 +8,13 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.shortcuts import redirect
 
-from articles.exports.admin import DonorReportMixin, ExportMixin
+from articles.exports.admin import ExportMixin
+
+# Importing the funding admin registers programmes, funders and projects too.
 from articles.funding.admin import FundingWarningsMixin
 from articles.models import (
     Article,
-    Funder,
-    FundingProject,
     Person,
-    Programme,
     Region,
     RelatedArticle,
     SiteSettings,
@@ -33,29 +32,6 @@ from articles.publishing.concurrency import EditGuardAdminMixin
 class PersonAdmin(EditGuardAdminMixin, admin.ModelAdmin):
     list_display = ["name", "role"]
     search_fields = ["name", "role"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Programme)
-class ProgrammeAdmin(EditGuardAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "organisation"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Funder)
-class FunderAdmin(EditGuardAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "url"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(FundingProject)
-class FundingProjectAdmin(DonorReportMixin, EditGuardAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "programme", "starts_on", "ends_on"]
-    list_filter = ["programme", "funders"]
-    search_fields = ["name", "funders__name"]
-    autocomplete_fields = ["funders", "programme"]
     prepopulated_fields = {"slug": ["name"]}
 
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("healthz", views.health, name="health"),
     path("", article_views.home, name="home"),
     path("admin/", admin.site.urls),
+    path("staff/", include("kazcms.staff.urls")),  # sign-in, second factor, recovery codes
     path("", include("articles.urls")),
     path("", include("interviews.urls")),
     path("newsletter/", include("newsletter.urls")),

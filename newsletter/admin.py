@@ -1,16 +1,16 @@
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.urls import path
-from django.utils import timezone
+
+from articles.exports.admin import ExportPermissionMixin, download
+from articles.exports.formats import filename
 
 from . import exports
 from .models import Subscriber
 
-EXPORT_PERMISSION = "newsletter.export_subscribers"
-
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(ExportPermissionMixin, admin.ModelAdmin):
+    export_permission = "newsletter.export_subscribers"
     list_display = ["email", "status", "created_at", "confirmed_at", "unsubscribed_at"]
     list_filter = ["status", "created_at", "confirmed_at"]
     search_fields = ["email"]
@@ -39,18 +39,16 @@ class SubscriberAdmin(admin.ModelAdmin):
         ]
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "can_export": self._can_export(request)}
+        extra_context = {
+            **(extra_context or {}),
+            "can_export": self.has_export_permission(request),
+        }
         return super().changelist_view(request, extra_context)
 
-    def _can_export(self, request):
-        return request.user.has_perm(EXPORT_PERMISSION)
-
     def _export(self, request, subscribers):
-        if not self._can_export(request):
-            raise PermissionDenied
-        filename = f"frontline-updates-subscribers-{timezone.localdate():%Y-%m-%d}.csv"
-        rows = exports.subscriber_rows(subscribers, request.build_absolute_uri)
-        return exports.csv_response(rows, filename)
+        self.check_export_permission(request)
+        chunks = exports.subscriber_csv(subscribers, request.build_absolute_uri)
+        return download(chunks, "csv", filename("frontline-updates-subscribers", "csv"))
 
     def export_view(self, request):
         """All confirmed subscribers as CSV."""
@@ -70,6 +68,3 @@ class SubscriberAdmin(admin.ModelAdmin):
             subscriber.unsubscribe()
             count += 1
         self.message_user(request, f"{count} address(es) unsubscribed.")
-
-    def has_export_permission(self, request):
-        return self._can_export(request)

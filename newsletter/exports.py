@@ -1,27 +1,17 @@
-"""Export of confirmed subscribers for the mailing tool: rows first, then the CSV format.
+"""Export of confirmed subscribers for the mailing tool: the rows are built here, the format is
+the article exports' CSV writer, which neutralises cells a spreadsheet would run as a formula
+(an address may legally start with “=” or “+”)."""
 
-Cells that a spreadsheet would run as a formula are neutralised (an address may legally start
-with “=” or “+”).
-"""
-
-import csv
-
-from django.http import HttpResponse
 from django.utils import timezone
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-HEADER = ["email", "confirmed_at", "unsubscribe_url"]
+from articles.exports.formats import write_csv
+from articles.exports.rows import Column
 
-
-def safe_cell(value):
-    """A cell a spreadsheet shows as text, never evaluates."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+COLUMNS = [Column(key, key) for key in ("email", "confirmed_at", "unsubscribe_url")]
 
 
 def subscriber_rows(subscribers, absolute_url):
-    """Header, then one row per confirmed subscriber, oldest confirmation first."""
-    yield HEADER
+    """One row per confirmed subscriber, oldest confirmation first."""
     for subscriber in subscribers.confirmed().order_by("confirmed_at", "pk"):
         yield [
             subscriber.email,
@@ -32,11 +22,6 @@ def subscriber_rows(subscribers, absolute_url):
         ]
 
 
-def csv_response(rows, filename):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so Excel reads UTF-8
-    writer = csv.writer(response)
-    for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
-    return response
+def subscriber_csv(subscribers, absolute_url):
+    """The confirmed subscribers as CSV chunks, with a BOM so Excel reads UTF-8."""
+    return write_csv(COLUMNS, subscriber_rows(subscribers, absolute_url), bom=True)

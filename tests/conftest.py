@@ -1,6 +1,42 @@
+import django_otp
 import pytest
+from django.http import HttpRequest
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from kazcms.staff import second_factor
 
 from .factories import make_user
+
+
+def verify_second_factor(client, user):
+    """Mark ``client``'s session as having passed a second factor, through django-otp's own
+    API: a confirmed authenticator-app device and ``django_otp.login()`` on that session."""
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="default", defaults={"confirmed": True}
+    )
+    request = HttpRequest()
+    request.session, request.user = client.session, user
+    django_otp.login(request, device)
+    request.session.save()
+    return device
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_second_factor(request, monkeypatch):
+    """Staff signed in with ``force_login`` (which skips the password) skip the second factor
+    the same way, so tests of other features can use the admin. The real sign-in, enrolment
+    and refusals are tested with ``@pytest.mark.real_second_factor`` (tests/test_staff_security)."""
+    if request.node.get_closest_marker("real_second_factor"):
+        return
+    force_login = Client.force_login
+
+    def force_login_verified(self, user, backend=None):
+        force_login(self, user, backend)
+        if second_factor.is_required(user):
+            verify_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login_verified)
 
 
 @pytest.fixture(autouse=True)

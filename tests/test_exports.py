@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from articles.exports import rows
+from articles.exports import formats, rows
 from articles.models import Article, Funder, Region, Topic
 
 from .factories import (
@@ -225,14 +225,14 @@ def test_formula_injection_is_neutralised_in_csv_and_xlsx(tmp_path):
 
 
 def test_harmless_text_and_numbers_are_left_alone():
-    assert rows.safe_cell("Almaty - a city") == "Almaty - a city"
-    assert rows.safe_cell(-5) == -5
-    assert rows.safe_cell("") == ""
+    assert formats.safe_cell("Almaty - a city") == "Almaty - a city"
+    assert formats.safe_cell(-5) == -5
+    assert formats.safe_cell("") == ""
 
 
 def _export_queries(**kwargs):
     with CaptureQueriesContext(connection) as ctx:
-        for _ in rows.export(Article.objects.published(), "csv", **kwargs):
+        for _ in formats.export(Article.objects.published(), "csv", **kwargs):
             pass
     return len(ctx.captured_queries)
 
@@ -273,7 +273,7 @@ def test_unknown_slug_and_bad_dates_are_clear_errors(newsroom):
 def test_export_streams_in_chunks():
     for n in range(3):
         make_article(title=f"Piece {n} " + "x" * 200, body="<p>" + "word " * 50 + "</p>")
-    chunks = list(rows.export(Article.objects.all(), "json"))
+    chunks = list(formats.export(Article.objects.all(), "json"))
     assert all(isinstance(chunk, bytes) for chunk in chunks)
     assert len(json.loads(b"".join(chunks))) == 3
 
@@ -466,3 +466,49 @@ def test_editors_group_may_export_and_contributors_may_not():
     assert "export_articles" in codenames("Editors")
     assert "export_articles" in codenames("Administrators")
     assert "export_articles" not in codenames("Contributors")
+
+
+def test_one_formula_escaper_guards_article_report_and_subscriber_exports(editor_client):
+    """The article list, the donor report and the newsletter's subscriber list are all written
+    by the same formula-safe CSV writer."""
+    from newsletter.models import Subscriber
+
+    project = make_project(name="Bridging")
+    make_article(
+        title="=HYPERLINK(1)",
+        authors=[make_person(name="@SUM")],
+        projects=[project],
+        published_at=timezone.now() - timedelta(minutes=1),
+    )
+    Subscriber.objects.create(email="+1@example.org").confirm()
+
+    def csv_of(url):
+        response = editor_client.get(url)
+        assert response.status_code == 200
+        return list(csv.reader(io.StringIO(body(response).decode("utf-8-sig"))))
+
+    article_rows = csv_of(export_url("csv"))
+    today = timezone.localdate()
+    report_rows = csv_of(
+        f"/admin/articles/fundingproject/{project.pk}/report/"
+        f"?since={today - timedelta(days=1)}&until={today}&download=publications.csv"
+    )
+    subscriber_rows = csv_of("/admin/newsletter/subscriber/export/")
+    for found in (article_rows, report_rows):
+        assert found[1][2] == "'=HYPERLINK(1)" and found[1][5] == "'@SUM"
+    assert subscriber_rows[1][0] == "'+1@example.org"
+
+
+def test_a_control_character_cannot_hide_a_formula_from_xlsx(tmp_path):
+    make_article(title="\x01=HYPERLINK(1)")
+    call_command("export_articles", "--format", "xlsx", "--output", tmp_path / "a.xlsx")
+    cell = load_workbook(tmp_path / "a.xlsx").worksheets[0]["C2"]
+    assert (cell.value, cell.data_type) == ("'=HYPERLINK(1)", "s")
+
+
+def test_status_column_is_the_pieces_state(newsroom):
+    """Draft, In review, Scheduled, Published: the states editors see, by ``Article.state``."""
+    make_article(title="Under review", status="review", published_at=None)
+    exported = {int(row[0]): row[-1] for row in csv_rows("--status", "all")[1:]}
+    assert exported == {piece.pk: piece.state.label for piece in Article.objects.all()}
+    assert set(exported.values()) == {"Draft", "In review", "Scheduled", "Published"}

@@ -27,7 +27,7 @@ from .factories import make_article, make_interview, make_person, make_programme
 
 pytestmark = pytest.mark.django_db
 
-SKIPPED_NAMESPACES = {"admin"}
+SKIPPED_NAMESPACES = {"admin", "two_factor"}  # the admin and its staff sign-in pages
 SKIPPED_NAMES = {"articles:preview"}  # staff only; its own tests check the 404
 SHARED_WORD = "zebrafinch"  # in every piece, so search pages have something to find
 MAX_URLS_PER_PATTERN = 400

@@ -8,7 +8,7 @@ from django.contrib.admin.models import LogEntry
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from articles.exports.admin import default_period
+from articles.funding.reports import default_period
 
 from .factories import make_article, make_draft, make_interview, make_project
 
@@ -191,3 +191,18 @@ def test_the_export_permission_alone_does_not_open_reports(client, django_user_m
     user.user_permissions.set(Permission.objects.filter(codename="export_articles"))
     client.force_login(user)
     assert client.get(report_url()).status_code == 403
+
+
+def test_the_article_list_link_shows_exactly_the_reports_publications(editor_client, fixture):
+    """Also when the period ends today and a piece is scheduled for later today."""
+    project = fixture["bridging"]
+    today = timezone.localdate()
+    make_article(published_at=timezone.now() - timedelta(seconds=1), projects=[project])
+    make_article(published_at=timezone.now() + timedelta(seconds=90), projects=[project])
+    response = editor_client.get(report_url(project, f"since=2026-01-01&until={today}"))
+    link = re.search(r'href="(/admin/articles/article/\?[^"]*)"', response.content.decode())
+    listed = editor_client.get(link.group(1).replace("&amp;", "&"))
+    assert listed.status_code == 200
+    assert {piece.pk for piece in listed.context["cl"].result_list} == set(
+        response.context["report"].publications().values_list("pk", flat=True)
+    )

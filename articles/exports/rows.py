@@ -1,42 +1,46 @@
-"""Article-list exports for staff and donor reports: CSV, XLSX and JSON, all streaming.
+"""The rows of article-list exports (for staff and donor reports): columns, filters, rows.
 
 As in pretix, building rows is separate from writing a format: ``iter_rows()`` turns a queryset
-into plain rows (one list per piece, in ``get_columns()`` order) and the writers in ``FORMATS``
-turn rows into bytes, chunk by chunk. Pieces are read as plain values through
-``Article.objects.for_export()`` with ``iterator(chunk_size=BATCH_SIZE)`` (a server-side cursor on
-PostgreSQL); each batch then fetches its people, tags, projects and funders with one query each.
-Memory stays flat whatever the number of pieces, and the database work is a fixed number of
-queries per batch, never per row. (Model instances and ORM prefetching cost about ten times as
-much per row, taggit's prefetch most of all: see bench/exports.py.)
+into plain rows (one tuple per piece, in ``get_columns()`` order) and the writers in
+``articles.exports.formats`` turn rows into bytes, chunk by chunk. Pieces are read as plain
+values through ``Article.objects.for_export()`` with ``iterator(chunk_size=BATCH_SIZE)`` (a
+server-side cursor on PostgreSQL); each batch then fetches its people, tags, projects and
+funders with one query each. Memory stays flat whatever the number of pieces, and the database
+work is a fixed number of queries per batch, never per row. (Model instances and ORM
+prefetching cost about ten times as much per row, taggit's prefetch most of all: see
+bench/exports.py.) Each row's state comes from the database, by the one definition
+(``state_q``).
 
 ``articles`` never imports ``interviews``: apps that extend pieces add their own columns with
 ``register_columns()`` from their ``AppConfig.ready()`` (the interviews app adds the interviewee
 and counts segment words), each filling a whole batch with one query.
 """
 
-import csv
-import io
 import itertools
 import json
 import operator
-import re
-import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from django.apps import apps
 from django.db import connections
+from django.db.models import Case, F, Value, When
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, FundingProject, TaggedRegion, TaggedTopic
+from articles.models import (
+    Article,
+    FundingProject,
+    State,
+    TaggedRegion,
+    TaggedTopic,
+    state_q,
+)
 from articles.text import count_words
 
 BATCH_SIZE = 2000
-CHUNK_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,7 @@ STATUSES = ["published", "scheduled", "draft", "all"]
 
 def filter_articles(queryset, *, status="published", **filters):
     """Narrow ``queryset`` for an export. Only what readers can see (``published()``) unless
-    ``status`` asks for another state ("scheduled", "draft", "review") or "all"; the filters
+    ``status`` asks for another state ("scheduled", "draft") or "all"; the filters
     are ``ArticleQuerySet.filtered``'s (``since``/``until`` dates both included)."""
     if status not in STATUSES:
         raise ValueError(f"Unknown status {status!r}: choose one of {', '.join(STATUSES)}.")
@@ -177,7 +181,7 @@ class _Urls:
 
     def __call__(self, piece_type, slug):
         if piece_type not in self.patterns:
-            model = apps.get_model(piece_type)
+            model = Article(piece_type=piece_type).piece_model
             url = reverse(model.detail_url_name, kwargs={"slug": "SLUG-PLACEHOLDER"})
             self.patterns[piece_type] = url.split("SLUG-PLACEHOLDER", 1)
         before, after = self.patterns[piece_type]
@@ -192,17 +196,31 @@ def _batched(iterable, size):
         yield batch
 
 
+def _state_expression():
+    """Each piece's ``State`` worked out by the database, from the one definition (``state_q``),
+    all at the same instant."""
+    now = timezone.now()
+    return Case(
+        *[When(state_q(state, at=now), then=Value(state.value)) for state in State],
+        default=F("status"),
+    )
+
+
 def iter_rows(queryset, base_url="", batch_size=BATCH_SIZE):
     """One tuple of values per piece of ``queryset``, in its order and ``get_columns()`` order."""
     keys = [column.key for column in get_columns()]
     values_of = operator.itemgetter(*keys)
     extra = dict.fromkeys(set(keys) - {column.key for column in BASE_COLUMNS}, "")
     url = _Urls(base_url)
-    now = timezone.now()
     newsroom_time = timezone.get_current_timezone()  # once: looking it up costs per row
-    kinds, statuses = dict(Article.Kind.choices), dict(Article.Status.choices)
+    kinds, states = dict(Article.Kind.choices), dict(State.choices)
     # The caller's prefetches (e.g. the admin list's) give way to the export recipe.
-    pieces = queryset.prefetch_related(None).for_export().iterator(chunk_size=batch_size)
+    pieces = (
+        queryset.prefetch_related(None)
+        .for_export()
+        .annotate(state=_state_expression())
+        .iterator(chunk_size=batch_size)
+    )
     for batch in _batched(pieces, batch_size):
         related = _relations([piece["pk"] for piece in batch], queryset.db)
         authors, regions, topics = related["authors"], related["regions"], related["topics"]
@@ -210,9 +228,6 @@ def iter_rows(queryset, base_url="", batch_size=BATCH_SIZE):
         rows = {}
         for piece in batch:
             pk, published_at = piece["pk"], piece["published_at"]
-            status = statuses.get(piece["status"], piece["status"])
-            if piece["status"] == Article.Status.PUBLISHED and published_at and published_at > now:
-                status = "Scheduled"
             rows[pk] = {
                 **extra,
                 "id": pk,
@@ -234,129 +249,9 @@ def iter_rows(queryset, base_url="", batch_size=BATCH_SIZE):
                 "photo_credit": piece["lead_photo__credit_person__name"]
                 or piece["lead_photo__credit_text"]
                 or "",
-                "status": status,
+                "status": states.get(piece["state"], piece["state"]),
             }
         for provider in _providers.values():
             provider.fill(batch, rows)
         for row in rows.values():  # dicts keep the batch's order
             yield values_of(row)
-
-
-# --- Formats ----------------------------------------------------------------------------------
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_CHARS = frozenset(_FORMULA_START)
-# Control characters XML (so XLSX) cannot hold.
-_ILLEGAL_XML = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
-
-
-def safe_cell(value):
-    """A value a spreadsheet will not run as a formula: text that starts with = + - @, tab or
-    carriage return gets a leading apostrophe (OWASP's advice for CSV injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _chunked_text(pieces: Iterable[str]) -> Iterator[bytes]:
-    buffer = []
-    size = 0
-    for text in pieces:
-        buffer.append(text)
-        size += len(text)
-        if size >= CHUNK_BYTES:
-            yield "".join(buffer).encode("utf-8")
-            buffer, size = [], 0
-    if buffer:
-        yield "".join(buffer).encode("utf-8")
-
-
-def write_csv(columns, rows, bom=False):
-    """CSV in UTF-8 (with a BOM if asked, so Excel reads Cyrillic and Kazakh correctly)."""
-    line = io.StringIO()
-    writer = csv.writer(line)
-
-    def lines():
-        if bom:
-            yield "\ufeff"
-        for values in itertools.chain([[c.header for c in columns]], rows):
-            # safe_cell() inlined: this runs for every cell of every row
-            writer.writerow(
-                [
-                    "'" + value if value.__class__ is str and value[:1] in _FORMULA_CHARS else value
-                    for value in values
-                ]
-            )
-            yield line.getvalue()
-            line.seek(0)
-            line.truncate()
-
-    return _chunked_text(lines())
-
-
-def write_json(columns, rows, bom=False):
-    """A JSON array of objects keyed by column key; values as they are (no spreadsheet here)."""
-    keys = [column.key for column in columns]
-
-    def parts():
-        yield "["
-        for n, values in enumerate(rows):
-            yield ("\n" if n == 0 else ",\n") + json.dumps(
-                dict(zip(keys, values, strict=True)), ensure_ascii=False
-            )
-        yield "\n]\n"
-
-    return _chunked_text(parts())
-
-
-def write_xlsx_sheets(sheets):
-    """An XLSX workbook of ``(title, columns, rows)`` sheets, built with openpyxl's write-only
-    mode (rows go straight to a temporary file) and streamed from disk."""
-    from openpyxl import Workbook  # only exports need it; keeps start-up light
-
-    workbook = Workbook(write_only=True)
-    for title, columns, rows in sheets:
-        sheet = workbook.create_sheet(title[:31])
-        sheet.append([column.header for column in columns])
-        for values in rows:
-            sheet.append(
-                [_ILLEGAL_XML.sub("", safe_cell(v)) if isinstance(v, str) else v for v in values]
-            )
-    with tempfile.TemporaryFile() as handle:
-        workbook.save(handle)
-        handle.seek(0)
-        while chunk := handle.read(CHUNK_BYTES):
-            yield chunk
-
-
-def write_xlsx(columns, rows, bom=False, title="Publications"):
-    return write_xlsx_sheets([(title, columns, rows)])
-
-
-@dataclass(frozen=True)
-class Format:
-    extension: str
-    content_type: str
-    write: Callable[..., Iterator[bytes]]
-
-
-FORMATS = {
-    "csv": Format("csv", "text/csv; charset=utf-8", write_csv),
-    "xlsx": Format(
-        "xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        write_xlsx,
-    ),
-    "json": Format("json", "application/json; charset=utf-8", write_json),
-}
-
-
-def export(queryset, fmt, base_url="", bom=False, batch_size=BATCH_SIZE):
-    """The export of ``queryset`` in format ``fmt`` ("csv", "xlsx", "json"), as byte chunks."""
-    columns = get_columns()
-    return FORMATS[fmt].write(columns, iter_rows(queryset, base_url, batch_size), bom=bom)
-
-
-def filename(stem, fmt, today=None):
-    """A download name such as ``articles-2026-11-29.csv``."""
-    return f"{stem}-{(today or timezone.localdate()).isoformat()}.{FORMATS[fmt].extension}"

@@ -1,10 +1,9 @@
 """Donor reports: what a funding project (or all projects) published in a period, month by month.
 
 ``build_report()`` counts published pieces per month and kind in the database (one query, months
-in newsroom time); ``bar_chart_svg()`` draws the same numbers as an inline SVG bar chart (no
-JavaScript; a title, a description and the table beside it for screen readers);
-``report_sheets()`` hands the table, and the list of publications, to the export writers.
-A piece produced under two projects counts once in the all-projects report.
+in newsroom time); ``bar_chart()`` lays the same numbers out as a bar chart, which a template
+draws as inline SVG; ``report_sheets()`` hands the table, and the list of publications, to the
+export writers. A piece produced under two projects counts once in the all-projects report.
 """
 
 from dataclasses import dataclass, field
@@ -13,7 +12,6 @@ from datetime import date
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 
 from articles.exports import rows
 from articles.models import Article
@@ -35,6 +33,19 @@ def month_starts(since, until):
 
 def count_months(since, until):
     return (until.year - since.year) * 12 + until.month - since.month + 1
+
+
+def default_period(project, today=None):
+    """The project's dates up to today; the last twelve months for all projects."""
+    today = today or timezone.localdate()
+    year_ago = (
+        date(today.year - 1, today.month + 1, 1) if today.month < 12 else date(today.year, 1, 1)
+    )
+    if project is None:
+        return year_ago, today
+    until = project.ends_on if project.ends_on and project.ends_on < today else today
+    since = project.starts_on or year_ago
+    return since, max(since, until)
 
 
 @dataclass
@@ -140,96 +151,93 @@ def _nice_max(value):
         step *= 10
 
 
-def bar_chart_svg(report, height=220):
-    """Stacked bars (one per month, one colour per kind) as inline SVG markup."""
+@dataclass
+class BarChart:
+    """The report as stacked bars (one per month, one colour per kind), laid out in SVG units;
+    ``templates/admin/articles/_donor_chart.svg`` draws it inline (no JavaScript; a title, a
+    description and the table beside it for screen readers)."""
+
+    title: str
+    description: str
+    width: int  # of the drawing
+    height: int
+    left: int  # where the plot starts and the grid lines end
+    right: int
+    ticks: list  # grid lines: {y, text_y, value}
+    months: list  # {bars: [{x, y, width, height, colour, title}], centre, label, year}
+    legend: list  # {x, text_x, colour, label}
+    month_label_y: int
+    year_label_y: int
+
+
+def bar_chart(report, height=220):
+    """The layout of ``report``'s chart."""
     kinds = [
         (kind, label, COLOURS[n % len(COLOURS)]) for n, (kind, label) in enumerate(report.kinds)
     ]
     top = _nice_max(max([report.month_total(m) for m in report.months] + [1]))
     left, bottom, slot, legend = 40, 40, max(14, min(48, 720 // max(len(report.months), 1))), 24
-    width = left + slot * len(report.months) + 10
+    right = left + slot * len(report.months) + 10
     plot = height - bottom - legend
     scale = plot / top
 
     def y(value):
         return legend + plot - value * scale
 
-    parts = []
-    for tick in {0, top // 2, top}:
-        parts.append(
-            format_html(
-                '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#ccc"/>'
-                '<text x="{}" y="{}" text-anchor="end" font-size="11">{}</text>',
-                left,
-                width,
-                round(y(tick), 1),
-                round(y(tick), 1),
-                left - 6,
-                round(y(tick) + 4, 1),
-                tick,
-            )  # fmt: skip
-        )
+    # A set: the middle line is the bottom one when the top is 1.
+    ticks = [
+        {"y": round(y(tick), 1), "text_y": round(y(tick) + 4, 1), "value": tick}
+        for tick in {0, top // 2, top}
+    ]
     label_every = max(1, len(report.months) // 12)
+    months = []
     for n, month in enumerate(report.months):
         x = left + n * slot + 2
-        base = 0
+        bars, base = [], 0
         for kind, label, colour in kinds:
             value = report.counts.get((month, kind), 0)
             if not value:
                 continue
-            parts.append(
-                format_html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}">'
-                    "<title>{}: {} {}</title></rect>",
-                    x,
-                    round(y(base + value), 1),
-                    slot - 4,
-                    round(value * scale, 1),
-                    colour,
-                    f"{month:%B %Y}",
-                    value,
-                    label.lower(),
-                )  # fmt: skip
+            bars.append(
+                {
+                    "x": x,
+                    "y": round(y(base + value), 1),
+                    "width": slot - 4,
+                    "height": round(value * scale, 1),
+                    "colour": colour,
+                    "title": f"{month:%B %Y}: {value} {label.lower()}",
+                }
             )
             base += value
-        if n % label_every == 0:
-            parts.append(
-                format_html(
-                    '<text x="{}" y="{}" text-anchor="middle" font-size="11">{}</text>',
-                    x + (slot - 4) / 2,
-                    height - bottom + 16,
-                    f"{month:%b}",
-                )
-            )
-        if n == 0 or month.month == 1:  # the year under the first bar and each January
-            parts.append(
-                format_html(
-                    '<text x="{}" y="{}" text-anchor="middle" font-size="11">{}</text>',
-                    x + (slot - 4) / 2,
-                    height - bottom + 30,
-                    month.year,
-                )
-            )
-    legend_items = format_html_join(
-        "",
-        '<rect x="{}" y="4" width="12" height="12" fill="{}"/>'
-        '<text x="{}" y="14" font-size="12">{}</text>',
-        (
-            (left + n * 100, colour, left + n * 100 + 16, label)
-            for n, (_, label, colour) in enumerate(kinds)
-        ),
-    )
+        months.append(
+            {
+                "bars": bars,
+                "centre": x + (slot - 4) / 2,
+                "label": f"{month:%b}" if n % label_every == 0 else "",
+                # the year under the first bar and each January
+                "year": month.year if n == 0 or month.month == 1 else "",
+            }
+        )
     summary = "; ".join(
         f"{label}: {report.kind_total(kind)}" for kind, label, _ in kinds if report.kind_total(kind)
     )
-    return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{}" height="{}" '
-        'viewBox="0 0 {} {}" aria-labelledby="chart-title chart-desc" class="donor-chart">'
-        '<title id="chart-title">{}</title><desc id="chart-desc">{}</desc>{}{}</svg>',
-        max(width, left + 100 * len(kinds)), height, max(width, left + 100 * len(kinds)), height,
-        report.title,
-        f"Bar chart of publications per month, stacked by kind. {report.total} in all"
-        + (f" ({summary})." if summary else ".") + " The table below gives every number.",
-        legend_items,
-        format_html_join("", "{}", ((part,) for part in parts)),
-    )  # fmt: skip
+    return BarChart(
+        title=report.title,
+        description=(
+            f"Bar chart of publications per month, stacked by kind. {report.total} in all"
+            + (f" ({summary})." if summary else ".")
+            + " The table below gives every number."
+        ),
+        width=max(right, left + 100 * len(kinds)),
+        height=height,
+        left=left,
+        right=right,
+        ticks=ticks,
+        months=months,
+        legend=[
+            {"x": left + n * 100, "text_x": left + n * 100 + 16, "colour": colour, "label": label}
+            for n, (_, label, colour) in enumerate(kinds)
+        ],
+        month_label_y=height - bottom + 16,
+        year_label_y=height - bottom + 30,
+    )

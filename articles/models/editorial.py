@@ -64,6 +64,17 @@ class AuditEvent(models.Model):
         RESTORED = "restored", "Restored a revision"
         CORRECTED = "corrected", "Added a correction or update"
         DELETED = "deleted", "Deleted"
+        # Staff sign-in and account security: these events name no piece.
+        SIGNED_IN = "signed_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        LOCKED_OUT = "locked_out", "Locked out after failed sign-ins"
+        UNLOCKED = "unlocked", "Sign-in unlocked"
+        SECOND_FACTOR_ADDED = "2fa_added", "Second factor added"
+        SECOND_FACTOR_REMOVED = "2fa_removed", "Second factor removed"
+        SECOND_FACTOR_RESET = "2fa_reset", "Second factor reset by an administrator"
+        RECOVERY_CODES = "recovery_codes", "Recovery codes generated"
+        RECOVERY_CODE_USED = "recovery_code_used", "Signed in with a recovery code"
+        PASSWORD_CHANGED = "password_changed", "Password changed"
 
     piece = models.ForeignKey(
         Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"

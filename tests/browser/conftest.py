@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls in the test are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -74,3 +77,27 @@ def page(browser, site):
     yield page
     context.close()
     assert errors == [], "JavaScript console errors:\n" + "\n".join(errors)
+
+
+def authenticator_code(key_hex):
+    """What an authenticator app shows now for a TOTP secret (hex, as django-otp stores it)."""
+    device = TOTPDevice(key=key_hex)
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}"
+
+
+@pytest.fixture
+def sign_in(page):
+    """Sign in through the real wizard: password, then the code of an enrolled authenticator."""
+
+    def sign_in(user, password):
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="default", defaults={"confirmed": True}
+        )
+        page.goto(reverse("admin:login"))
+        page.get_by_label("Username").fill(user.get_username())
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Next").click()
+        page.get_by_label("Token").fill(authenticator_code(device.key))
+        page.get_by_role("button", name="Next").click()
+
+    return sign_in

@@ -3,7 +3,7 @@ from datetime import date
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.exports import rows
+from articles.exports import formats, rows
 from articles.models import Article, Funder, FundingProject, Programme, Region, Topic
 
 
@@ -40,7 +40,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--since", type=_date, metavar="YYYY-MM-DD")
         parser.add_argument("--until", type=_date, metavar="YYYY-MM-DD")
-        parser.add_argument("--format", choices=list(rows.FORMATS), default="csv")
+        parser.add_argument("--format", choices=list(formats.FORMATS), default="csv")
         parser.add_argument("--output", "-o", metavar="FILE", help="default: standard output")
         parser.add_argument("--bom", action="store_true", help="UTF-8 BOM for Excel (CSV)")
         parser.add_argument(
@@ -63,7 +63,7 @@ class Command(BaseCommand):
             **filters,
         )
         fmt = options["format"]
-        chunks = rows.export(
+        chunks = formats.export(
             queryset,
             fmt,
             base_url=options["base_url"],
