@@ -128,7 +128,6 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Every stored name is generated (originals) or carries a content key (renditions) and is never
 # rewritten, so browsers and CDNs may keep media for a year: S3 objects, the media view, nginx.
@@ -159,6 +158,35 @@ def media_storage(environ):
     }
 
 
+def media_url(environ):
+    """Where readers fetch uploads: MEDIA_URL if set, else the bucket's public address.
+
+    An absolute address also puts its origin in the Content-Security-Policy (ASSET_ORIGINS) and
+    turns off the app's own media route. tests/test_storage_s3.py checks it against the URLs
+    the storage really makes.
+    """
+    if environ.get("MEDIA_URL"):
+        return environ["MEDIA_URL"]
+    bucket = environ.get("AWS_STORAGE_BUCKET_NAME", "")
+    if not bucket:
+        return "/media/"
+    endpoint = environ.get("AWS_S3_ENDPOINT_URL", "").rstrip("/")
+    virtual = environ.get("AWS_S3_ADDRESSING_STYLE") == "virtual"
+    if environ.get("AWS_S3_CUSTOM_DOMAIN"):
+        protocol = environ.get("AWS_S3_URL_PROTOCOL", "https:")
+        base = f"{protocol}//{environ['AWS_S3_CUSTOM_DOMAIN']}/"
+    elif endpoint and virtual:
+        scheme, _, host = endpoint.partition("://")
+        base = f"{scheme}://{bucket}.{host}/"
+    elif endpoint:
+        base = f"{endpoint}/{bucket}/"
+    else:
+        base = f"https://{bucket}.s3.amazonaws.com/"
+    location = environ.get("AWS_LOCATION", "").strip("/")
+    return f"{base}{location}/" if location else base
+
+
+MEDIA_URL = media_url(os.environ)
 STORAGES = {
     "default": media_storage(os.environ),
     # Content-hashed names with gzip and Brotli copies, made by collectstatic, served by WhiteNoise
@@ -322,5 +350,5 @@ LOGGING = {
 # The segment position constraint is deferred on PostgreSQL; SQLite relies on the form check.
 SILENCED_SYSTEM_CHECKS = ["models.W038"]
 # HSTS preload stays off until an operator opts in (SECURE_HSTS_PRELOAD=1): W021 is that choice.
-if not DEBUG and not SECURE_HSTS_PRELOAD:
+if not DEBUG and not KAZCMS_INSECURE_HTTP and not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS.append("security.W021")

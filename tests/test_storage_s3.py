@@ -145,6 +145,35 @@ def test_deleting_a_photo_removes_its_objects(
     assert keys(s3, bucket_name) == set()
 
 
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {},
+        {"AWS_S3_ENDPOINT_URL": ""},
+        {"AWS_S3_ENDPOINT_URL": "", "AWS_S3_REGION_NAME": "eu-central-1"},
+        {"AWS_S3_ADDRESSING_STYLE": "virtual", "AWS_S3_ENDPOINT_URL": "https://s3.example.org"},
+        {"AWS_S3_CUSTOM_DOMAIN": "media.example.org"},
+        {"AWS_S3_CUSTOM_DOMAIN": "media.example.org", "AWS_S3_URL_PROTOCOL": "http:"},
+        {"AWS_LOCATION": "newsroom"},
+        {"AWS_S3_CUSTOM_DOMAIN": "media.example.org", "AWS_LOCATION": "newsroom/"},
+    ],
+)
+def test_media_url_is_where_the_storage_links(settings, s3_endpoint, bucket, extra):
+    """MEDIA_URL (and so the CSP's image origins) matches the URLs the storage really makes."""
+    _, name = bucket
+    environ = s3_environ(s3_endpoint, name, **extra)
+    settings.STORAGES = {**settings.STORAGES, "default": kazcms_settings.media_storage(environ)}
+    expected = kazcms_settings.media_url(environ)
+    assert expected.endswith("/") and "://" in expected
+    assert default_storage.url("photos/a.jpg") == f"{expected}photos/a.jpg"
+
+
+def test_media_url_set_explicitly_wins(s3_endpoint):
+    environ = s3_environ(s3_endpoint, "b", MEDIA_URL="https://cdn.example.org/m/")
+    assert kazcms_settings.media_url(environ) == "https://cdn.example.org/m/"
+    assert kazcms_settings.media_url({}) == "/media/"
+
+
 def test_custom_domain_gives_cdn_urls(settings, s3_endpoint, bucket):
     _, name = bucket
     environ = s3_environ(s3_endpoint, name, AWS_S3_CUSTOM_DOMAIN="media.example.org")
@@ -157,7 +186,10 @@ def test_environment_variables_alone_select_s3(s3_endpoint, bucket):
     script = (
         "from django.core.files.base import ContentFile; "
         "from django.core.files.storage import default_storage as s; "
-        "name = s.save('probe/hello.txt', ContentFile(b'salem')); print(s.url(name))"
+        "from django.conf import settings; "
+        "name = s.save('probe/hello.txt', ContentFile(b'salem')); print(s.url(name)); "
+        "print(settings.MEDIA_URL); "
+        "print(' '.join(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']))"
     )
     result = manage(
         "shell",
@@ -170,5 +202,8 @@ def test_environment_variables_alone_select_s3(s3_endpoint, bucket):
         **s3_environ(s3_endpoint, bucket_name),
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == f"{s3_endpoint}/{bucket_name}/probe/hello.txt"
+    url, media_url, img_src = result.stdout.splitlines()[-3:]
+    assert url == f"{s3_endpoint}/{bucket_name}/probe/hello.txt"
+    assert media_url == f"{s3_endpoint}/{bucket_name}/"
+    assert s3_endpoint in img_src.split(), "the Content-Security-Policy would block the photos"
     assert s3.get_object(Bucket=bucket_name, Key="probe/hello.txt")["Body"].read() == b"salem"
