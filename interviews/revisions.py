@@ -2,7 +2,8 @@
 
 import reversion
 
-from articles.publishing.revisions import html_to_text, register_piece
+from articles.publishing.revisions import register_piece
+from articles.text import html_to_text
 
 from .models import Interview, Segment
 

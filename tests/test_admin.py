@@ -279,14 +279,11 @@ def test_admin_mixins_leave_templates_to_djangos_per_model_lookup():
     # A mixin naming a template makes features depend on the order of the mixins (the one
     # named last silently wins); each model's own admin/<app>/<model>/*.html composes the
     # partials instead.
-    # The export and funding admins' mixins are being moved in a parallel change that also
-    # drops their templates; this exclusion goes once that is merged.
-    pending = {"articles.exports.admin"}
     named = [
         f"{cls.__qualname__}.{name}"
         for model_admin in admin.site._registry.values()
         for cls in type(model_admin).__mro__[1:]
-        if not cls.__module__.startswith("django.") and cls.__module__ not in pending
+        if not cls.__module__.startswith("django.")
         for name, value in vars(cls).items()
         if name.endswith("_template") and value is not None
     ]

@@ -9,10 +9,8 @@ never delete a published correction or rewrite history. Restoring is a workflow 
 """
 
 import difflib
-import re
 from collections import defaultdict
 from contextlib import contextmanager
-from html import unescape
 
 import reversion
 from reversion.models import Version
@@ -27,6 +25,7 @@ from articles.models import (
     TaggedTopic,
     Topic,
 )
+from articles.text import html_to_text
 
 _text_parts = {}  # model → function(versions by model) → {label: text}
 
@@ -71,13 +70,6 @@ def versions_of(piece):
         .select_related("revision__user")
         .order_by("-revision__date_created", "-pk")
     )
-
-
-def html_to_text(html):
-    """Rich text as plain lines, so a diff reads like prose rather than markup."""
-    text = re.sub(r"(?i)<br\s*/?>|</(p|h[1-6]|li|blockquote)>", "\n", html or "")
-    text = unescape(re.sub(r"<[^>]+>", "", text))
-    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def _names(model, pks):
