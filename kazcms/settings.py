@@ -282,6 +282,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True  # the lockout page says so
 AXES_CLIENT_IP_CALLABLE = "newsletter.ratelimit.client_ip"
 AXES_USERNAME_CALLABLE = "kazcms.staff.lockout.username_of"
 AXES_LOCKOUT_CALLABLE = "kazcms.staff.lockout.lockout_response"
