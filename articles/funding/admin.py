@@ -179,6 +179,3 @@ class FundingProjectAdmin(DonorReportMixin, EditGuardAdminMixin, admin.ModelAdmi
     search_fields = ["name", "funders__name"]
     autocomplete_fields = ["funders", "programme"]
     prepopulated_fields = {"slug": ["name"]}
-    # Django's own lookup finds admin/articles/fundingproject/change_form.html (which shows the
-    # stale-edit conflict itself), whatever template a mixin names.
-    change_form_template = None
