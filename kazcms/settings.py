@@ -52,7 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "taggit",
     "django_prose_editor",
-    "reversion",  # revisions of pieces (articles/revisions.py)
+    "reversion",  # revisions of pieces (articles/publishing/revisions.py)
     "articles",
     "interviews",
     "newsletter",
