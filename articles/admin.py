@@ -10,7 +10,9 @@ from django.shortcuts import redirect
 
 from articles.exports.admin import ExportMixin
 
-# Importing the funding admin registers programmes, funders and projects too.
+# Django's autodiscover imports only this module: importing the sub-packages' admins here
+# registers their models too (programmes, funders and projects, the photo library, the audit
+# trail).
 from articles.funding.admin import FundingWarningsMixin
 from articles.models import (
     Article,
@@ -20,9 +22,6 @@ from articles.models import (
     SiteSettings,
     Topic,
 )
-
-# Django's autodiscover imports only this module: importing the sub-packages' admins here
-# registers their models too (the photo library, the audit trail).
 from articles.photos.admin import PhotoAutocompleteSelect, thumbnail
 from articles.publishing.admin import CorrectionInline, WorkflowAdminMixin, WorkflowFormMixin
 from articles.publishing.concurrency import EditGuardAdminMixin

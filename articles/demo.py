@@ -130,8 +130,7 @@ def register_builder(name, build):
 def load_demo_newsroom():
     """Create (or find) the demo newsroom; safe to run any number of times."""
     site = SiteSettings.load()
-    if not site.newsletter_url:
-        site.newsletter_url = "mailto:newsletter@example.org?subject=Frontline%20Updates"
+    if not site.donate_url:
         site.donate_url = "mailto:support@example.org?subject=Donation"
         site.save()
     newsroom = _load_core()

@@ -12,7 +12,6 @@ def site(request):
         canonical += f"?page={int(page)}"
     return {
         "site_name": settings.KAZCMS_SITE_NAME,
-        "organisation": settings.KAZCMS_ORGANISATION,
         "canonical_url": canonical,
         "site_settings": SimpleLazyObject(SiteSettings.load),
     }

@@ -46,6 +46,7 @@ EDITORS = [
     "articles.export_articles",
     "articles.view_auditevent",
     "articles.view_sitesettings",
+    "newsletter.view_newslettersettings",
     *perms("interviews", ["interview", "segment"]),
     *perms("newsletter", ["subscriber"], ["change", "view"]),
     "newsletter.export_subscribers",
@@ -55,6 +56,7 @@ EDITORS = [
 ADMINISTRATORS = [
     *EDITORS,
     "articles.change_sitesettings",
+    "newsletter.change_newslettersettings",
     *perms("auth", ["user", "group"]),
 ]
 

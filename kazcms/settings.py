@@ -50,10 +50,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
     "taggit",
     "django_prose_editor",
-    "reversion",  # revisions of pieces (articles/revisions.py)
+    "reversion",  # revisions of pieces (articles/publishing/revisions.py)
     "articles",
     "interviews",
     "newsletter",
@@ -86,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kazcms.context_processors.site",
+                "newsletter.context_processors.newsletter",
             ],
         },
     },

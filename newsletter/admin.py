@@ -1,11 +1,28 @@
 from django.contrib import admin
+from django.shortcuts import redirect
 from django.urls import path
 
 from articles.exports.admin import ExportPermissionMixin, download
 from articles.exports.formats import filename
+from articles.publishing.concurrency import EditGuardAdminMixin
 
 from . import exports
-from .models import Subscriber
+from .models import NewsletterSettings, Subscriber
+
+
+@admin.register(NewsletterSettings)
+class NewsletterSettingsAdmin(EditGuardAdminMixin, admin.ModelAdmin):
+    """The newsletter's name and call box text: one row, edited in place."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        texts, _ = NewsletterSettings.objects.get_or_create(pk=1)
+        return redirect("admin:newsletter_newslettersettings_change", texts.pk)
 
 
 @admin.register(Subscriber)
@@ -25,7 +42,6 @@ class SubscriberAdmin(ExportPermissionMixin, admin.ModelAdmin):
         "unsubscribed_at",
     ]
     actions = ["export_selected", "unsubscribe_selected"]
-    change_list_template = "admin/newsletter/subscriber/change_list.html"
 
     def has_add_permission(self, request):
         # Addresses come in through double opt-in only: staff cannot vouch for consent.

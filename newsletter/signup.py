@@ -10,8 +10,7 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from articles.models import SiteSettings
-
+from .callbox import NewsletterSettings
 from .models import CONFIRM_SALT, UNSUBSCRIBE_SALT, Subscriber, normalise_email
 
 CONFIRM_MAX_AGE = 3 * 24 * 60 * 60  # seconds a confirmation link stays valid
@@ -26,7 +25,7 @@ class InvalidLink(Exception):
 
 
 def _send(subscriber, template, absolute_url, **context):
-    newsletter = SiteSettings.load().newsletter_title
+    newsletter = NewsletterSettings.load().title
     context = {
         "newsletter": newsletter,
         "site_name": settings.KAZCMS_SITE_NAME,

@@ -256,11 +256,18 @@ def test_site_settings_are_editable_and_shown(editor_client, client):
     response = editor_client.get(reverse("admin:articles_sitesettings_changelist"))
     assert response.status_code == 302
     data = admin_form(editor_client, response["Location"], "sitesettings_form")
-    data.update(newsletter_title="Weekly Dispatch", donate_url="https://example.org/give")
+    data.update(
+        donate_title="Give today",
+        donate_url="https://example.org/give",
+        footer_text="Registered charity 12345",
+    )
     assert editor_client.post(response["Location"], data).status_code == 302
     make_article()
     html = client.get(reverse("home")).content.decode()
-    assert "Weekly Dispatch" in html and 'href="https://example.org/give"' in html
+    assert "<h2>Give today</h2>" in html and 'href="https://example.org/give"' in html
+    footer = html.split('<footer class="site-footer">', 1)[1]
+    assert "<p>Registered charity 12345</p>" in footer
+    assert "Registered charity 12345" in client.get(reverse("articles:search")).content.decode()
 
 
 def test_several_new_segments_left_at_zero_are_appended_in_order(editor_client):

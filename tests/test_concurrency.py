@@ -10,6 +10,7 @@ from articles.publishing import transitions
 from articles.publishing.admin import WorkflowAdminMixin
 from articles.publishing.concurrency import EditGuardAdminMixin
 from interviews.models import Interview
+from newsletter.models import NewsletterSettings
 
 from .factories import (
     make_article,
@@ -235,20 +236,21 @@ def test_other_newsroom_records_refuse_stale_saves_too(
 
 
 GUARDED = {
-    "person": make_person,
-    "photo": make_photo,
-    "programme": make_programme,
-    "funder": lambda: Funder.objects.create(name="Open Society"),
-    "fundingproject": make_project,
-    "region": lambda: Region.objects.create(name="Ferghana Valley"),
-    "topic": lambda: Topic.objects.create(name="Water"),
-    "sitesettings": lambda: SiteSettings.objects.get_or_create(pk=1)[0],
+    "articles.person": make_person,
+    "articles.photo": make_photo,
+    "articles.programme": make_programme,
+    "articles.funder": lambda: Funder.objects.create(name="Open Society"),
+    "articles.fundingproject": make_project,
+    "articles.region": lambda: Region.objects.create(name="Ferghana Valley"),
+    "articles.topic": lambda: Topic.objects.create(name="Water"),
+    "articles.sitesettings": lambda: SiteSettings.objects.get_or_create(pk=1)[0],
+    "newsletter.newslettersettings": lambda: NewsletterSettings.objects.get_or_create(pk=1)[0],
 }
 
 
 def test_every_guarded_admin_is_covered_below():
     guarded = {
-        model._meta.model_name
+        model._meta.label_lower
         for model, model_admin in admin.site._registry.items()
         if isinstance(model_admin, EditGuardAdminMixin)
         and not isinstance(model_admin, WorkflowAdminMixin)  # pieces: tested above
@@ -256,10 +258,11 @@ def test_every_guarded_admin_is_covered_below():
     assert guarded == set(GUARDED)
 
 
-@pytest.mark.parametrize("model_name", sorted(GUARDED))
-def test_every_guarded_change_form_shows_what_changed_meanwhile(editor_client, model_name):
-    obj = GUARDED[model_name]()
-    url = reverse(f"admin:articles_{model_name}_change", args=[obj.pk])
+@pytest.mark.parametrize("label", sorted(GUARDED))
+def test_every_guarded_change_form_shows_what_changed_meanwhile(editor_client, label):
+    obj = GUARDED[label]()
+    app_label, model_name = label.split(".")
+    url = reverse(f"admin:{app_label}_{model_name}_change", args=[obj.pk])
     data = form_data(editor_client.get(url), f"{model_name}_form")
     assert data["edit_token"]
     data["edit_token"] = "opened-before-someone-saved"

@@ -11,11 +11,11 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from articles.models import SiteSettings
 from newsletter import signup
-from newsletter.models import Subscriber
+from newsletter.models import NewsletterSettings, Subscriber
 
-from .factories import make_article
+from .factories import make_article, make_user
+from .formdata import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_signup_page_has_a_labelled_form(client):
 
 
 def test_pages_carry_the_form_with_the_staff_texts(client):
-    SiteSettings.objects.create(newsletter_title="Frontline Updates", newsletter_text="Weekly.")
+    NewsletterSettings.objects.create(title="Frontline Updates", text="Weekly.")
     piece = make_article()
     for url in [reverse("home"), piece.get_absolute_url()]:
         html = client.get(url).content.decode()
@@ -73,6 +73,41 @@ def test_pages_carry_the_form_with_the_staff_texts(client):
         assert "<h2>Frontline Updates</h2>" in html
         assert "<p>Weekly.</p>" in html
         assert "Sign up to Frontline Updates</button>" in html
+
+
+def test_call_box_texts_are_edited_in_the_newsletter_admin_and_shown(
+    editor_client, client, mailoutbox
+):
+    response = editor_client.get(reverse("admin:newsletter_newslettersettings_changelist"))
+    assert response.status_code == 302  # one row, edited in place
+    url = response["Location"]
+    data = form_data(editor_client.get(url), "newslettersettings_form")
+    data.update(title="Steppe Dispatch", text="Letters from the steppe & the hills.")
+    assert editor_client.post(url, data).status_code == 302
+    piece = make_article()
+    for page in [reverse("home"), piece.get_absolute_url()]:
+        html = client.get(page).content.decode()
+        assert "<h2>Steppe Dispatch</h2>" in html, page
+        assert "<p>Letters from the steppe &amp; the hills.</p>" in html, page
+        assert "Sign up to Steppe Dispatch</button>" in html, page
+    html = client.get(SIGNUP).content.decode()
+    assert "<h1>Steppe Dispatch</h1>" in html and "the steppe &amp; the hills" in html
+    sign_up(client)
+    assert mailoutbox[0].subject == "Confirm your subscription to Steppe Dispatch"
+
+
+def test_editors_read_the_call_box_texts_and_administrators_change_them(client):
+    texts = NewsletterSettings.objects.create(title="Before")
+    url = reverse("admin:newsletter_newslettersettings_change", args=[texts.pk])
+    client.force_login(make_user("Editors", username="desk"))
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"title": "Hacked", "text": "x"}).status_code == 403
+    assert NewsletterSettings.load().title == "Before"
+    client.force_login(make_user("Administrators", username="chief"))
+    data = form_data(client.get(url), "newslettersettings_form")
+    data["title"] = "After"
+    assert client.post(url, data).status_code == 302
+    assert NewsletterSettings.load().title == "After"
 
 
 def test_signup_stores_a_pending_address_and_sends_a_signed_link(client, mailoutbox):

@@ -244,13 +244,13 @@ class TestEditors:
 
     def test_cannot_manage_users_or_site_settings(self, desk_client):
         assert desk_client.get(reverse("admin:auth_user_changelist")).status_code == 403
-        settings_row = SiteSettings.objects.create(newsletter_title="Before")
+        settings_row = SiteSettings.objects.create(donate_title="Before")
         response = desk_client.post(
             reverse("admin:articles_sitesettings_change", args=[settings_row.pk]),
-            {"newsletter_title": "Hacked"},
+            {"donate_title": "Hacked"},
         )
         assert response.status_code == 403
-        assert SiteSettings.load().newsletter_title == "Before"
+        assert SiteSettings.load().donate_title == "Before"
 
     def test_see_the_site_wide_audit_trail(self, desk_client):
         url = reverse("admin:articles_auditevent_changelist")
@@ -261,12 +261,12 @@ class TestAdministrators:
     def test_manage_users_and_site_settings(self, client):
         client.force_login(make_user("Administrators"))
         assert client.get(reverse("admin:auth_user_changelist")).status_code == 200
-        settings_row = SiteSettings.objects.create(newsletter_title="Before")
+        settings_row = SiteSettings.objects.create(donate_title="Before")
         url = reverse("admin:articles_sitesettings_change", args=[settings_row.pk])
         data = form_data(client.get(url), "sitesettings_form")
-        data["newsletter_title"] = "Weekly"
+        data["donate_title"] = "Give"
         assert client.post(url, data).status_code == 302
-        assert SiteSettings.load().newsletter_title == "Weekly"
+        assert SiteSettings.load().donate_title == "Give"
 
 
 def test_demo_has_one_account_per_role_only_in_debug(settings):

@@ -1,19 +1,11 @@
-"""Site-wide texts staff edit."""
+"""Site-wide texts staff edit (the newsletter keeps its own, in ``newsletter``)."""
 
 from django.db import models
 
 
 class SiteSettings(models.Model):
-    """Site-wide texts staff edit: the newsletter and donation calls under every piece."""
+    """Site-wide texts staff edit: the donation call under pieces, and the footer line."""
 
-    newsletter_title = models.CharField(max_length=100, default="Frontline Updates")
-    newsletter_text = models.CharField(
-        max_length=300,
-        default="Our reporters' stories from the region, in your inbox every week.",
-    )
-    newsletter_url = models.CharField(
-        "newsletter sign-up address", max_length=300, blank=True, help_text="Empty: no link."
-    )
     donate_title = models.CharField(max_length=100, default="Support local journalists")
     donate_text = models.CharField(
         max_length=300,
@@ -22,7 +14,9 @@ class SiteSettings(models.Model):
     donate_url = models.CharField(
         "donation address", max_length=300, blank=True, help_text="Empty: no link."
     )
-    footer_text = models.CharField(max_length=300, blank=True)
+    footer_text = models.CharField(
+        max_length=300, blank=True, help_text="A line in the footer of every page. Empty: none."
+    )
 
     class Meta:
         verbose_name = "site settings"

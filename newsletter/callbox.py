@@ -1,0 +1,38 @@
+"""The newsletter's own texts, edited by staff: its name and its pitch, shown in the call box
+under pieces, on the sign-up pages and in its emails. Here, not in ``articles``' site settings,
+because the newsletter builds on the articles app, never the reverse."""
+
+from django.db import models
+
+
+class NewsletterSettings(models.Model):
+    """A single row; ``load()`` gives the defaults until staff save it."""
+
+    title = models.CharField(
+        "newsletter name",
+        max_length=100,
+        default="Frontline Updates",
+        help_text="The call box heading, the sign-up pages and the emails use it.",
+    )
+    text = models.CharField(
+        "call box text",
+        max_length=300,
+        default="Our reporters' stories from the region, in your inbox every week.",
+        help_text="One or two sentences under the name, in the call box and on the sign-up page.",
+    )
+
+    class Meta:
+        verbose_name = "newsletter settings"
+        verbose_name_plural = "newsletter settings"
+
+    def __str__(self):
+        return "Newsletter settings"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # a single row
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        """The settings row, or the defaults while staff have not saved any (no write on read)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
