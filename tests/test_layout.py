@@ -5,6 +5,7 @@ literal name: a late import hides a cycle from Python, not from a reader.
 """
 
 import ast
+import functools
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +59,7 @@ def imported_names(path, module, is_package):
             yield node.args[0].value
 
 
+@functools.cache  # the source does not change while the tests run
 def import_graph(include_migrations):
     """{module: set of project modules it makes Python run}, packages' ``__init__`` included."""
     modules = project_modules()
