@@ -8,7 +8,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, Funder, FundingProject, Person, Photo, Programme
+from articles.models import (
+    Article,
+    Funder,
+    FundingProject,
+    Person,
+    Photo,
+    Programme,
+    Region,
+    Topic,
+)
 from interviews.models import Interview
 
 _counter = itertools.count(1)
@@ -30,15 +39,24 @@ def make_person(**overrides):
     return Person.objects.create(**{"name": f"Person {n}", "role": "Analyst", **overrides})
 
 
-def make_photo(**overrides):
+def make_photo(renditions=True, **overrides):
+    """A small credited photo, saved as an editor's upload is (metadata stripped, renditions built).
+
+    ``renditions=False`` is the fast path for tests that never look at renditions: the file is
+    stored and the row inserted by ``bulk_create``, which skips ``Photo.save()``; the photo is then
+    like one from before renditions, and pages fall back to the original as they do for those.
+    """
     fields = {"caption": "Police in Almaty", "alt_text": "Police officers on a street"}
     fields.update(overrides)
     if "credit_person" not in fields and "credit_text" not in fields:
         fields["credit_text"] = "Staff photographer"
     photo = Photo(**fields)
     photo.image.save("test.jpg", image_upload(), save=False)
-    photo.save()
-    return photo
+    if renditions:
+        photo.save()
+        return photo
+    (photo,) = Photo.objects.bulk_create([photo])
+    return Photo.objects.get(pk=photo.pk)  # as loaded, so a later save() knows its file
 
 
 def make_programme(**overrides):
@@ -96,11 +114,8 @@ def make_interview(segments=1, **overrides):
     return interview
 
 
-# --- Editorial workflow (issue 5): newsroom users in their roles ------------------------------
-
-
 def make_user(role=None, **overrides):
-    """A staff user in one of the roles the migration creates (Contributors, Editors, …)."""
+    """A staff user in one of the roles of kazcms/roles.py (Contributors, Editors, …)."""
     from django.contrib.auth.models import Group, User
 
     n = next(_counter)
@@ -114,7 +129,83 @@ def make_user(role=None, **overrides):
 
 def make_ready_draft(model=Article, **overrides):
     """A draft with everything publishing needs (standfirst, credited lead photo with alt)."""
-    overrides.setdefault("lead_photo", make_photo())
+    overrides.setdefault("lead_photo", make_photo(renditions=False))
     overrides.setdefault("status", Article.Status.DRAFT)
     overrides.setdefault("published_at", None)
     return make_article(model=model, **overrides)
+
+
+# What must never reach a reader: unique words in the titles of the hidden pieces.
+CANARIES = ("DRAFTCANARY", "SCHEDCANARY", "IVCANARY")
+
+
+def make_newsroom(
+    *,
+    author="Aigerim Writer",
+    region="Kazakhstan",
+    topic="Security",
+    programme="Central Asia Bureau",
+    project="Bridging Divides",
+    public=None,
+    interview=None,
+    hidden=True,
+    hidden_apart=False,
+):
+    """The small newsroom page tests start from; returns its parts in a dict.
+
+    One author, region, topic, programme and funded project (each a name, or a ready object),
+    shared as ``shared`` by a published article ``public`` (its fields, "Public piece" by default)
+    and, given its fields, a published ``interview``. With ``hidden``, a draft, a scheduled article
+    and a draft interview (``hidden``, in that order, titled with ``CANARIES``) share them too,
+    or, with ``hidden_apart``, use vocabularies of their own (``ghost``) that no public piece uses.
+    """
+    n = {
+        "author": _named(author, make_person),
+        "region": _named(region, Region.objects.create),
+        "topic": _named(topic, Topic.objects.create),
+        "programme": _named(programme, make_programme),
+        "project": _named(project, make_project),
+    }
+    n["funder"] = n["project"].funders.first()
+    n["shared"] = {
+        "authors": [n["author"]],
+        "regions": [n["region"]],
+        "topics": [n["topic"]],
+        "projects": [n["project"]],
+        "programme": n["programme"],
+    }
+    n["public"] = make_article(**{"title": "Public piece", **n["shared"], **(public or {})})
+    n["interview"] = None if interview is None else make_interview(**{**n["shared"], **interview})
+    n["ghost"] = n["shared"]  # the vocabulary the hidden pieces use
+    if hidden_apart:
+        n["ghost"] = {
+            "authors": [make_person(name="Ghost Writer")],
+            "regions": [Region.objects.create(name="Atlantis")],
+            "topics": [Topic.objects.create(name="Secrets")],
+            "projects": [make_project(name="Hidden Project")],
+            "programme": make_programme(name="Hidden Bureau"),
+        }
+    n["hidden"] = []
+    if hidden:
+        draft, scheduled, draft_interview = CANARIES
+        n["hidden"] = [
+            make_draft(title=draft, slug=draft.lower(), **n["ghost"]),
+            make_article(
+                title=scheduled,
+                slug=scheduled.lower(),
+                published_at=timezone.now() + timedelta(days=1),
+                **n["ghost"],
+            ),
+            make_interview(
+                title=draft_interview,
+                slug=draft_interview.lower(),
+                status=Article.Status.DRAFT,
+                published_at=None,
+                **n["ghost"],
+            ),
+        ]
+    return n
+
+
+def _named(value, make):
+    return make(name=value) if isinstance(value, str) else value

@@ -18,29 +18,24 @@ def run(*args):
     return out.getvalue()
 
 
-def test_demo_is_complete_and_idempotent(client, settings):
-    settings.DEBUG = True
-    run()
+# One test for both runs: building the demo's photos is the slowest step of the suite.
+def test_demo_is_complete_idempotent_and_has_accounts_only_in_debug(client, settings):
+    settings.DEBUG = False
+    output = run()
+    assert not get_user_model().objects.exists()
+    assert "No demo editor account" in output
     counts = (Article.objects.count(), Photo.objects.count(), Interview.objects.count())
+    settings.DEBUG = True
     output = run()
     assert (Article.objects.count(), Photo.objects.count(), Interview.objects.count()) == counts
+    user = get_user_model().objects.get(username="editor")
+    assert user.is_staff and user.check_password("kazcms-demo-editor")
     interview = Interview.objects.get()  # built by the interviews app's registered builder
     assert f"Demo newsroom ready: {interview.get_absolute_url()}" in output
     assert interview.segments.count() >= 3 and interview.related_links.count() == 3
     assert interview.projects.exists() and interview.lead_photo.credit
     assert Article.objects.published().count() == counts[0]
     assert client.get(interview.get_absolute_url()).status_code == 200
-
-
-def test_demo_editor_exists_only_in_debug(settings):
-    settings.DEBUG = False
-    output = run()
-    assert not get_user_model().objects.exists()
-    assert "No demo editor account" in output
-    settings.DEBUG = True
-    run()
-    user = get_user_model().objects.get(username="editor")
-    assert user.is_staff and user.check_password("kazcms-demo-editor")
 
 
 def test_synthetic_articles_are_bulk_created_with_tags(django_assert_max_num_queries):

@@ -20,10 +20,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 from django.utils import timezone
 
-from articles.models import Article, Correction, Region, Topic
+from articles.models import Article, Correction
 from interviews.models import Interview
 
-from .factories import make_article, make_interview, make_person, make_programme, make_project
+from .factories import make_article, make_interview, make_newsroom, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -49,19 +49,16 @@ def canary(kind, model):
 @pytest.fixture
 def newsroom():
     """Public pieces and, for each hidden state, an article and an interview sharing it all."""
-    person = make_person(name="Shared Author")
     interviewee = make_person(name="Shared Interviewee")
-    shared = {
-        "authors": [person],
-        "regions": [Region.objects.create(name="Kazakhstan")],
-        "topics": [Topic.objects.create(name="Security")],
-        "projects": [make_project(name="Shared Project")],
-        "programme": make_programme(name="Shared Bureau"),
-    }
-    public = make_article(title=f"Public piece publicmarker {SHARED_WORD}", **shared)
-    public_interview = make_interview(
-        title=f"Public interview {SHARED_WORD}", interviewee=interviewee, **shared
+    n = make_newsroom(
+        author="Shared Author",
+        project="Shared Project",
+        programme="Shared Bureau",
+        public={"title": f"Public piece publicmarker {SHARED_WORD}"},
+        interview={"title": f"Public interview {SHARED_WORD}", "interviewee": interviewee},
+        hidden=False,  # this walker plants its own canaries, one per state and piece type
     )
+    shared, public, public_interview = n["shared"], n["public"], n["interview"]
     canaries = []
     for kind, state in HIDDEN.items():
         state = {k: v() if callable(v) else v for k, v in state.items()}

@@ -3,15 +3,13 @@
 import pytest
 from django.urls import reverse
 
-from articles.models import Article, AuditEvent, Region, Topic
+from articles.models import Article, AuditEvent, Region
 from articles.publishing import revisions, transitions
 
 from .factories import (
     make_article,
-    make_interview,
-    make_person,
+    make_newsroom,
     make_photo,
-    make_project,
     make_user,
 )
 from .workflow_helpers import admin_url, post_change
@@ -25,18 +23,20 @@ def reload(piece):
 
 @pytest.fixture
 def interview():
-    almaty, security = Region.objects.create(name="Almaty"), Topic.objects.create(name="Security")
-    piece = make_interview(
-        title="First title",
-        segments=2,
-        lead_photo=make_photo(),
-        regions=[almaty],
-        topics=[security],
-        authors=[make_person(name="First Author")],
-        projects=[make_project(name="First Project")],
+    n = make_newsroom(
+        author="First Author",
+        region="Almaty",
+        project="First Project",
+        public={"title": "Linked piece"},
+        interview={
+            "title": "First title",
+            "segments": 2,
+            "lead_photo": make_photo(renditions=False),
+        },
+        hidden=False,
     )
-    piece.related_links.create(to_article=make_article(title="Linked piece"), position=1)
-    return piece
+    n["interview"].related_links.create(to_article=n["public"], position=1)
+    return n["interview"]
 
 
 def save_first_then_change(client, piece):

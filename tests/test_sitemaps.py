@@ -10,16 +10,15 @@ from django.utils import timezone
 from lxml import etree
 
 from articles.discovery.sitemaps import PieceSitemap
-from articles.models import Article, Region, Topic
+from articles.models import Article, Region
 from interviews.models import Interview
 
 from .factories import (
     make_article,
     make_draft,
     make_interview,
+    make_newsroom,
     make_person,
-    make_programme,
-    make_project,
 )
 
 pytestmark = pytest.mark.django_db
@@ -55,49 +54,15 @@ def locs(root):
 @pytest.fixture
 def newsroom():
     """Public pieces in every vocabulary, hidden twins, and vocabularies with only hidden pieces."""
-    author = make_person(name="Aigerim Writer")
-    region, topic = Region.objects.create(name="Kazakhstan"), Topic.objects.create(name="Land")
-    programme, project = make_programme(name="Bureau"), make_project(name="Bridging Divides")
-    shared = {
-        "authors": [author],
-        "regions": [region],
-        "topics": [topic],
-        "projects": [project],
-        "programme": programme,
-    }
     recent = timezone.now() - timedelta(hours=1)  # the factory's default may be days ago
-    public = make_article(title="Public piece", published_at=recent, **shared)
-    interview = make_interview(title="Public interview", published_at=recent, **shared)
-    ghost = {
-        "authors": [make_person(name="Ghost Writer")],
-        "regions": [Region.objects.create(name="Atlantis")],
-        "topics": [Topic.objects.create(name="Secrets")],
-        "projects": [make_project(name="Hidden Project")],
-        "programme": make_programme(name="Hidden Bureau"),
-    }
-    hidden = [
-        make_draft(title="DRAFTCANARY", slug="draftcanary", **ghost),
-        make_article(
-            title="SCHEDCANARY",
-            slug="schedcanary",
-            published_at=timezone.now() + timedelta(hours=2),
-            **ghost,
-        ),
-        make_interview(
-            title="IVCANARY", slug="ivcanary", status="draft", published_at=None, **ghost
-        ),
-    ]
-    return {
-        "author": author,
-        "region": region,
-        "topic": topic,
-        "programme": programme,
-        "project": project,
-        "funder": project.funders.get(),
-        "public": [public, interview],
-        "hidden": hidden,
-        "ghost": ghost,
-    }
+    newsroom = make_newsroom(
+        topic="Land",
+        programme="Bureau",
+        public={"published_at": recent},
+        interview={"title": "Public interview", "published_at": recent},
+        hidden_apart=True,
+    )
+    return {**newsroom, "public": [newsroom["public"], newsroom["interview"]]}
 
 
 def test_the_index_lists_every_section_and_each_is_valid(client, newsroom):

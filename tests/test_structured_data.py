@@ -5,14 +5,14 @@ from datetime import datetime
 import pytest
 from django.utils import timezone
 
-from articles.models import Funder, Region, Topic
+from articles.models import Funder
 
 from .factories import (
     make_article,
     make_interview,
+    make_newsroom,
     make_person,
     make_photo,
-    make_programme,
     make_project,
 )
 
@@ -40,7 +40,6 @@ def meta(html, name):
 
 @pytest.fixture
 def rich_piece():
-    author = make_person(name="Aigerim Writer")
     photographer = make_person(name="Andrei Grishin")
     photo = make_photo(
         caption="Police in Almaty", credit_person=photographer, alt_text="Police on a street"
@@ -52,18 +51,14 @@ def rich_piece():
             Funder.objects.create(name="Open Society"),
         ],
     )
-    return make_article(
-        title="What Next?",
-        standfirst="Government needs to tackle specific risks.",
-        kind="analysis",
-        published_at=timezone.make_aware(datetime(2026, 7, 28, 12, 30)),
-        authors=[author],
-        lead_photo=photo,
-        programme=make_programme(name="Central Asia Bureau"),
-        projects=[project],
-        regions=[Region.objects.create(name="Kazakhstan")],
-        topics=[Topic.objects.create(name="Security")],
-    )
+    public = {
+        "title": "What Next?",
+        "standfirst": "Government needs to tackle specific risks.",
+        "kind": "analysis",
+        "published_at": timezone.make_aware(datetime(2026, 7, 28, 12, 30)),
+        "lead_photo": photo,
+    }
+    return make_newsroom(project=project, public=public, hidden=False)["public"]
 
 
 def test_article_json_ld_describes_the_piece(client, rich_piece):

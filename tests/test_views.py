@@ -9,8 +9,8 @@ from articles.models import Funder, Region, RelatedArticle, SiteSettings, Topic
 
 from .factories import (
     make_article,
-    make_draft,
     make_interview,
+    make_newsroom,
     make_person,
     make_photo,
     make_programme,
@@ -23,40 +23,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def newsroom():
     """A small newsroom with one public piece and every kind of hidden piece in each listing."""
-    person = make_person(name="Aigerim Writer")
-    programme = make_programme(name="Central Asia Bureau")
-    region = Region.objects.create(name="Kazakhstan")
-    topic = Topic.objects.create(name="Security")
-    project = make_project(name="Bridging Divides")
-    shared = {
-        "authors": [person],
-        "regions": [region],
-        "topics": [topic],
-        "projects": [project],
-        "programme": programme,
-    }
-    public = make_article(title="Public piece", **shared)
-    hidden = [
-        make_draft(title="Secret draft DRAFTCANARY", **shared),
-        make_article(
-            title="Scheduled SCHEDCANARY",
-            published_at=timezone.now() + timedelta(days=1),
-            **shared,
-        ),
-        make_interview(
-            title="Draft interview IVCANARY", status="draft", published_at=None, **shared
-        ),
-    ]
-    return {
-        "person": person,
-        "programme": programme,
-        "region": region,
-        "topic": topic,
-        "project": project,
-        "funder": project.funders.get(),
-        "public": public,
-        "hidden": hidden,
-    }
+    return make_newsroom()
 
 
 def public_urls(n):
@@ -69,7 +36,7 @@ def public_urls(n):
         n["programme"].get_absolute_url(),
         n["project"].get_absolute_url(),
         n["funder"].get_absolute_url(),
-        n["person"].get_absolute_url(),
+        n["author"].get_absolute_url(),
     ]
 
 

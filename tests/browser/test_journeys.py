@@ -7,11 +7,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from articles.models import Region, Topic
 from interviews.models import Interview
 from newsletter.models import Subscriber
 
-from ..factories import make_article, make_person, make_photo, make_programme
+from ..factories import make_article, make_newsroom, make_person, make_photo
 from .conftest import authenticator_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,24 +24,21 @@ def expect():
 
 @pytest.fixture
 def newsroom():
-    region = Region.objects.create(name="Kazakhstan")
-    topic = Topic.objects.create(name="Security")
     photographer = make_person(name="Andrei Grishin")
-    piece = make_article(
-        title="Steppe Water Deal Falters",
-        standfirst="Upstream dams and downstream farms need a deal.",
-        body='<p>Farmers say the canals run dry. <a href="https://example.org/report">'
-        "The report</a>.</p>",
-        authors=[make_person(name="Aigerim Writer")],
-        regions=[region],
-        topics=[topic],
-        programme=make_programme(name="Central Asia Bureau"),
-        lead_photo=make_photo(
-            caption="A dry canal", alt_text="A cracked canal bed", credit_person=photographer
-        ),
+    n = make_newsroom(
+        public={
+            "title": "Steppe Water Deal Falters",
+            "standfirst": "Upstream dams and downstream farms need a deal.",
+            "body": '<p>Farmers say the canals run dry. <a href="https://example.org/report">'
+            "The report</a>.</p>",
+            "lead_photo": make_photo(
+                caption="A dry canal", alt_text="A cracked canal bed", credit_person=photographer
+            ),
+        },
+        hidden=False,
     )
-    make_article(title="Another Kazakhstan story", regions=[region])
-    return {"region": region, "piece": piece}
+    make_article(title="Another Kazakhstan story", regions=[n["region"]])
+    return {"region": n["region"], "piece": n["public"]}
 
 
 def test_reader_goes_from_home_to_a_piece_and_signs_up(page, site, newsroom, mailoutbox):
