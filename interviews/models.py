@@ -37,6 +37,7 @@ class Interview(Article):
     detail_url_name = "interviews:detail"
     detail_template = "interviews/interview_detail.html"
     fixed_kind = Article.Kind.INTERVIEW
+    restores_also = "questions and answers"
 
     objects = InterviewQuerySet.as_manager()
 

@@ -97,7 +97,7 @@ class Photo(models.Model):
         help_text="Used when the photographer has no person page, e.g. an agency.",
     )
     uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
-    # --- photo pipeline (issue 3) ---
+    # Rights and cropping: shown in credits and structured data, used by the renditions.
     copyright_holder = models.CharField(
         max_length=200,
         blank=True,

@@ -20,7 +20,8 @@ from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.html import strip_tags
+
+from articles.text import html_to_text
 
 STALE_MESSAGE = (
     "Your changes have NOT been saved: {who} saved this {what} {when}, after you opened it. "
@@ -58,7 +59,7 @@ def readable(value):
     if isinstance(value, datetime):
         return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
     if isinstance(value, str) and "<" in value:
-        return strip_tags(value)
+        return html_to_text(value)
     if hasattr(value, "name") and hasattr(value, "storage"):
         return value.name or "—"
     return "—" if value in (None, "") else str(value)
