@@ -98,7 +98,9 @@ def test_restore_brings_back_text_segments_tags_and_links(desk_client, desk, int
     save_first_then_change(desk_client, interview)
     _, oldest = revisions.versions_of(interview)
     url = reverse("admin:interviews_interview_restore", args=[interview.pk, oldest.pk])
-    assert desk_client.get(url).status_code == 200
+    confirm = desk_client.get(url)
+    assert confirm.status_code == 200
+    assert "related pieces and questions and answers as they were" in confirm.content.decode()
     response = desk_client.post(url)
     assert response.status_code == 302
     piece = reload(interview)
