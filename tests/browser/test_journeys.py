@@ -179,7 +179,10 @@ def test_a_new_editor_enrols_a_second_factor_at_first_sign_in_then_writes(
     page.get_by_role("button", name="Next").click()
     page.get_by_label("Token generator").check()
     page.get_by_role("button", name="Next").click()
-    assert page.get_by_alt_text("QR Code").evaluate("img => img.naturalWidth") > 0
+    # The QR code is an image the server draws: wait until it has loaded, then check it did.
+    qr_code = page.get_by_alt_text("QR Code").element_handle()
+    page.wait_for_function("img => img.complete", arg=qr_code)
+    assert qr_code.evaluate("img => img.naturalWidth") > 0
     secret = page.locator('a[href^="otpauth://"]').inner_text().strip()
     page.get_by_label("Token").fill(authenticator_code(b32decode(secret).hex()))
     page.get_by_role("button", name="Next").click()
