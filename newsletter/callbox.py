@@ -4,8 +4,10 @@ because the newsletter builds on the articles app, never the reverse."""
 
 from django.db import models
 
+from articles.models import SingletonModel
 
-class NewsletterSettings(models.Model):
+
+class NewsletterSettings(SingletonModel):
     """A single row; ``load()`` gives the defaults until staff save it."""
 
     title = models.CharField(
@@ -24,15 +26,3 @@ class NewsletterSettings(models.Model):
     class Meta:
         verbose_name = "newsletter settings"
         verbose_name_plural = "newsletter settings"
-
-    def __str__(self):
-        return "Newsletter settings"
-
-    def save(self, *args, **kwargs):
-        self.pk = 1  # a single row
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def load(cls):
-        """The settings row, or the defaults while staff have not saved any (no write on read)."""
-        return cls.objects.filter(pk=1).first() or cls(pk=1)

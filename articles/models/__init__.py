@@ -1,6 +1,6 @@
 """Every model of the newsroom core, one module per domain; import them from here.
 
-- ``base``: SluggedModel, the named things' slug rule
+- ``base``: SluggedModel (the named things' slug rule), SingletonModel (settings rows)
 - ``people``: Person
 - ``funding``: Programme (bureaus), Funder, FundingProject
 - ``photos``: Photo and its queryset
@@ -12,7 +12,7 @@
 - ``site``: SiteSettings
 """
 
-from .base import SluggedModel
+from .base import SingletonModel, SluggedModel
 from .editorial import AuditEvent, Correction
 from .funding import DEFAULT_ACKNOWLEDGEMENT, Funder, FundingProject, Programme
 from .people import Person
@@ -37,6 +37,7 @@ __all__ = [
     "RelatedArticle",
     "Region",
     "SiteSettings",
+    "SingletonModel",
     "SluggedModel",
     "State",
     "TaggedRegion",

@@ -1,4 +1,4 @@
-"""The base of named things: a unique, never-empty slug made from the name."""
+"""Abstract bases: named things with a never-empty slug, and single-row settings."""
 
 from django.db import models
 
@@ -27,3 +27,22 @@ class SluggedModel(models.Model):
     def save(self, *args, **kwargs):
         self.slug = unique_slug(self, self.slug or self.name, fallback=self._meta.model_name)
         super().save(*args, **kwargs)
+
+
+class SingletonModel(models.Model):
+    """Settings staff edit: one row, read as its defaults until staff save it."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self._meta.verbose_name.capitalize()
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # a single row
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        """The settings row, or the defaults while staff have not saved any (no write on read)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)

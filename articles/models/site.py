@@ -2,8 +2,10 @@
 
 from django.db import models
 
+from .base import SingletonModel
 
-class SiteSettings(models.Model):
+
+class SiteSettings(SingletonModel):
     """Site-wide texts staff edit: the donation call under pieces, and the footer line."""
 
     donate_title = models.CharField(max_length=100, default="Support local journalists")
@@ -21,15 +23,3 @@ class SiteSettings(models.Model):
     class Meta:
         verbose_name = "site settings"
         verbose_name_plural = "site settings"
-
-    def __str__(self):
-        return "Site settings"
-
-    def save(self, *args, **kwargs):
-        self.pk = 1  # a single row
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def load(cls):
-        """The settings row, or the defaults while staff have not saved any (no write on read)."""
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
