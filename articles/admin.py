@@ -120,6 +120,10 @@ class PieceAdmin(FundingWarningsMixin, WorkflowAdminMixin, admin.ModelAdmin):
     readonly_fields = ["lead_photo_preview", "created_at", "updated_at"]
     inlines = [RelatedArticleInline, CorrectionInline]
     save_on_top = True
+
+    class Media:
+        css = {"all": ["articles/piece_editing.css"]}
+
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body"]}),
         ("Photo", {"fields": ["lead_photo", "lead_photo_preview"]}),

@@ -22,6 +22,7 @@ EXTENSIONS = {
     "HardBreak": True,
     "Link": {"protocols": ["http", "https", "mailto"]},
     "History": True,
+    "NoSpellCheck": False,  # the editor turns the browser's spellcheck off unless told not to
 }
 
 

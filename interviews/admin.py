@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
@@ -7,8 +8,36 @@ from articles.admin import PieceAdmin
 from .models import Interview, Segment
 
 
+def surname(person):
+    """The last word of a person's name: the seed's "MacLeod:" speaker label."""
+    return person.name.split()[-1] if person and person.name.strip() else ""
+
+
+class SegmentForm(forms.ModelForm):
+    class Meta:
+        model = Segment
+        fields = ["position", "asker_label", "answerer_label", "question", "answer"]
+        widgets = {
+            # Two lines to start with; the stylesheet lets the box grow with what is typed.
+            "question": forms.Textarea(attrs={"rows": 2, "class": "segment-question"}),
+        }
+
+
 class SegmentFormSet(forms.BaseInlineFormSet):
-    """Positions decide the order: each must be unique; 0 or empty appends at the end."""
+    """Positions decide the order: each must be unique; 0 or empty appends at the end.
+
+    New exchanges start with the speaker labels the newsroom uses: its short name asking, the
+    interviewee's surname answering (filled in on save when the interviewee was chosen in the
+    same form)."""
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is None or index >= self.initial_form_count():
+            kwargs["initial"] = {
+                "asker_label": settings.KAZCMS_ORGANISATION,
+                "answerer_label": surname(getattr(self.instance, "interviewee", None)),
+            }
+        return kwargs
 
     def clean(self):
         # Before the generic unique check, so the editor reads which number clashes and
@@ -33,16 +62,29 @@ class SegmentFormSet(forms.BaseInlineFormSet):
                 form.instance.position = next_position
                 form.cleaned_data["position"] = next_position
                 next_position += 1
+            answerer = surname(getattr(self.instance, "interviewee", None))
+            if (
+                form.instance.pk is None
+                and form.cleaned_data.get("asker_label")
+                and not form.cleaned_data.get("answerer_label")
+                and answerer
+            ):
+                form.instance.answerer_label = form.cleaned_data["answerer_label"] = answerer
         super().clean()
 
 
 class SegmentInline(admin.StackedInline):
     model = Segment
+    form = SegmentForm
     formset = SegmentFormSet
-    extra = 0
     fields = [("position", "asker_label", "answerer_label"), "question", "answer"]
     verbose_name = "question and answer"
     verbose_name_plural = "questions and answers (in order of position)"
+    classes = ["segments"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new interview opens with one empty exchange to type into; "Add another" adds more.
+        return 0 if obj is not None and obj.segments.exists() else 1
 
 
 @admin.register(Interview)
@@ -52,11 +94,16 @@ class InterviewAdmin(PieceAdmin):
     list_display = [c for c in PieceAdmin.list_display if c != "kind"] + ["interviewee"]
     list_filter = [f for f in PieceAdmin.list_filter if f != "kind"]
     list_select_related = [*PieceAdmin.list_select_related, "interviewee"]
+    # The change form (templates/admin/interviews/interview/change_form.html) shows this first
+    # fieldset, then the questions and answers, then the rest.
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "interviewee", "interviewee_role"]}),
         ("Introduction", {"fields": ["body"]}),
         *[fs for fs in PieceAdmin.fieldsets[1:]],
     ]
+
+    class Media:
+        js = ["articles/segment_order.js"]
 
     def get_fieldsets(self, request, obj=None):
         # "kind" is always "interview" here

@@ -3,6 +3,8 @@
 Registered from ``InterviewsConfig.ready()`` so ``articles`` never imports us.
 """
 
+from django.conf import settings
+
 from articles.demo import demo_piece, paragraphs, register_builder
 from articles.models import Article, RelatedArticle
 
@@ -12,6 +14,7 @@ from .models import Interview
 def build(newsroom):
     """The featured interview of the demo newsroom; safe to run any number of times."""
     people, regions, topics = newsroom.people, newsroom.regions, newsroom.topics
+    speakers = {"asker_label": settings.KAZCMS_ORGANISATION, "answerer_label": "Carrow"}
     interview = demo_piece(
         Interview, "after-the-shootings-what-next",
         title="After the Shootings, What Next for Security Policy?",
@@ -31,9 +34,9 @@ def build(newsroom):
         regions=[regions["Kazakhstan"], regions["Central Asia"]],
         topics=[topics["Security"], topics["Extremism"]],
         projects=[newsroom.projects["bridging-divides"]],
-        segments=[
-            {"asker_label": "KazCMS", "answerer_label": "Carrow",
-             "question": "Were the police and security services ready for attacks like these?",
+        # Every exchange labelled as published: the newsroom asks, the interviewee answers.
+        segments=[{**speakers, **exchange} for exchange in [
+            {"question": "Were the police and security services ready for attacks like these?",
              "answer": paragraphs(
                  "It is too early to blame the police. Cities with far larger budgets have "
                  "struggled to stop attacks of this kind. Here, at least, the suspect was "
@@ -58,7 +61,7 @@ def build(newsroom):
                  "each other, and neither looks like the product of a power struggle.",
                  "The danger is a response so heavy that it turns ordinary people against "
                  "the state at a time of economic strain.")},
-        ],
+        ]],
         status=Article.Status.PUBLISHED, programme=newsroom.programme,
     )  # fmt: skip
     related = [

@@ -33,6 +33,9 @@ def test_demo_is_complete_idempotent_and_has_accounts_only_in_debug(client, sett
     interview = Interview.objects.get()  # built by the interviews app's registered builder
     assert f"Demo newsroom ready: {interview.get_absolute_url()}" in output
     assert interview.segments.count() >= 3 and interview.related_links.count() == 3
+    # Every exchange carries the speakers, as published: the newsroom asks, the interviewee answers.
+    labels = set(interview.segments.values_list("asker_label", "answerer_label"))
+    assert labels == {(settings.KAZCMS_ORGANISATION, interview.interviewee.name.split()[-1])}
     assert interview.projects.exists() and interview.lead_photo.credit
     assert Article.objects.published().count() == counts[0]
     assert client.get(interview.get_absolute_url()).status_code == 200
