@@ -8,10 +8,23 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from articles.publishing.dashboard import desk_panels
+
 from . import second_factor
 
 
 class StaffAdminSite(admin.AdminSite):
+    index_template = "admin/desk_index.html"
+
+    def index(self, request, extra_context=None):
+        """The admin home is the editor's desk (articles.publishing.dashboard) above the apps."""
+        context = {
+            "desk_panels": desk_panels(request.user),
+            "desk_time_zone": settings.TIME_ZONE,
+            **(extra_context or {}),
+        }
+        return super().index(request, extra_context=context)
+
     def has_permission(self, request):
         # Every admin view, ours and Django's, passes through admin_view() and so through here.
         return super().has_permission(request) and second_factor.is_satisfied(request)
