@@ -206,3 +206,59 @@ def test_the_article_list_link_shows_exactly_the_reports_publications(editor_cli
     assert {piece.pk for piece in listed.context["cl"].result_list} == set(
         response.context["report"].publications().values_list("pk", flat=True)
     )
+
+
+@pytest.fixture
+def five_years():
+    """A five-year project: 2 pieces in Q1 2022 (one at 00:30 on 1 April newsroom time, still
+    31 March in UTC, which counts in Q2), 1 in Q4 2026."""
+    project = make_project(
+        name="Five years", starts_on=date(2022, 1, 1), ends_on=date(2026, 12, 31)
+    )
+    make_article(kind="analysis", published_at=local(2022, 2, 5, 12), projects=[project])
+    make_article(kind="news", published_at=local(2022, 3, 30, 12), projects=[project])
+    make_article(kind="news", published_at=local(2022, 4, 1, 0, 30), projects=[project])
+    make_interview(published_at=local(2026, 11, 3, 10), projects=[project])
+    return project
+
+
+FIVE_YEARS = "since=2022-01-01&until=2026-12-31"
+
+
+def test_a_five_year_report_reads_by_quarter(editor_client, five_years):
+    response = editor_client.get(report_url(five_years, FIVE_YEARS))
+    rows = list(response.context["report"].rows())
+    assert len(rows) == 20 + 1  # twenty quarters and the totals, not sixty months
+    assert rows[0] == ["2022 Q1", 1, 1, 0, 0, 0, 2]
+    assert rows[1] == ["2022 Q2", 0, 1, 0, 0, 0, 1]
+    assert rows[-2] == ["2026 Q4", 0, 0, 0, 0, 1, 1]
+    assert rows[-1] == ["Total", 1, 2, 0, 0, 1, 4]
+    html = response.content.decode()
+    assert '<th scope="col">Quarter</th>' in html and "Publications per quarter" in html
+    svg = re.search(r"<svg [^>]*donor-chart.*?</svg>", html, re.S).group()
+    assert "Bar chart of publications per quarter" in svg
+    assert "Q1 2022: 1 analysis" in svg and "Q4 2026: 1 interview" in svg
+    assert len(re.findall(r">Q[1-4]</text>", svg)) <= 20  # one label per bar at most
+
+    raw = body(editor_client.get(report_url(five_years, FIVE_YEARS + "&download=table.csv")))
+    table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert table[0][0] == "Quarter" and table[1] == ["2022 Q1", "1", "1", "0", "0", "0", "2"]
+    response = editor_client.get(report_url(five_years, FIVE_YEARS + "&download=report.xlsx"))
+    assert load_workbook(io.BytesIO(body(response))).sheetnames == ["Per quarter", "Publications"]
+
+
+def test_longer_periods_read_by_year_and_the_editor_can_choose(editor_client, five_years):
+    rows = list(
+        editor_client.get(report_url(five_years, "since=2017-01-01&until=2026-12-31"))
+        .context["report"]
+        .rows()
+    )
+    assert [row[0] for row in rows] == [str(year) for year in range(2017, 2027)] + ["Total"]
+    assert rows[5] == ["2022", 1, 2, 0, 0, 0, 3]
+    # Asked for months, the same five years come month by month.
+    response = editor_client.get(report_url(five_years, FIVE_YEARS + "&grain=month"))
+    assert len(list(response.context["report"].rows())) == 60 + 1
+    assert "grain=month" in response.context["query"]  # the downloads keep the choice
+    response = editor_client.get(report_url(five_years, FIVE_YEARS + "&grain=fortnight"))
+    assert response.status_code == 200 and response.context["report"] is None
+    assert "Select a valid choice" in response.content.decode()

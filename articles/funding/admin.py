@@ -44,6 +44,12 @@ class ReportPeriodForm(forms.Form):
     until = forms.DateField(
         label="To", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+    grain = forms.ChoiceField(
+        label="Per",
+        required=False,
+        choices=[("", "the period’s length (automatic)")]
+        + [(name, name) for name in reports.GRAINS],
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -99,6 +105,7 @@ class DonorReportMixin(ExportPermissionMixin):
             if project is None:
                 raise Http404("No such funding project")
         since, until = reports.default_period(project)
+        grain = ""
         bound = "since" in request.GET or "until" in request.GET
         form = ReportPeriodForm(
             request.GET if bound else None, initial={"since": since, "until": until}
@@ -107,7 +114,8 @@ class DonorReportMixin(ExportPermissionMixin):
         if not bound or form.is_valid():
             if bound:
                 since, until = form.cleaned_data["since"], form.cleaned_data["until"]
-            report = reports.build_report(project, since, until)
+                grain = form.cleaned_data["grain"]
+            report = reports.build_report(project, since, until, grain or None)
         download_name = request.GET.get("download")
         if download_name:
             if download_name not in REPORT_DOWNLOADS:
@@ -124,7 +132,9 @@ class DonorReportMixin(ExportPermissionMixin):
             "form": form,
             "report": report,
             "chart": reports.bar_chart(report) if report else None,
-            "query": f"since={since.isoformat()}&until={until.isoformat()}",
+            "query": urlencode(
+                {"since": since.isoformat(), "until": until.isoformat(), "grain": grain}
+            ),
             "list_query": report and self._list_query(report),
         }
         return TemplateResponse(request, "admin/articles/fundingproject/report.html", context)

@@ -1,38 +1,90 @@
-"""Donor reports: what a funding project (or all projects) published in a period, month by month.
+"""Donor reports: what a funding project (or all projects) published in a period, per month,
+quarter or year (the grain follows the period's length: a five-year project reads by quarter).
 
-``build_report()`` counts published pieces per month and kind in the database (one query, months
-in newsroom time); ``bar_chart()`` lays the same numbers out as a bar chart, which a template
-draws as inline SVG; ``report_sheets()`` hands the table, and the list of publications, to the
-export writers. A piece produced under two projects counts once in the all-projects report.
+``build_report()`` counts published pieces per period and kind in the database (one query,
+periods in newsroom time); ``bar_chart()`` lays the same numbers out as a bar chart, which a
+template draws as inline SVG; ``report_sheets()`` hands the table, and the list of
+publications, to the export writers. A piece produced under two projects counts once in the
+all-projects report.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
 from django.utils import timezone
 
 from articles.exports import rows
 from articles.models import Article
 
-MAX_MONTHS = 240  # twenty years: beyond that a monthly chart says nothing
+MAX_MONTHS = 240  # twenty years, the longest period a report covers
 # Okabe–Ito colours: distinguishable with the common forms of colour blindness.
 COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
 
 
-def month_starts(since, until):
-    """The first day of each month from ``since``'s month to ``until``'s, both included."""
-    months = []
-    year, month = since.year, since.month
-    while (year, month) <= (until.year, until.month):
-        months.append(date(year, month, 1))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
+@dataclass(frozen=True)
+class Grain:
+    """How long each row and bar of a report is."""
+
+    name: str  # also the column's key
+    label: str  # the column heading
+    months: int
+    trunc: type  # the database function that maps a time to the start of its period
+
+    def start_of(self, day):
+        """The first day of the period ``day`` falls in."""
+        return date(day.year, (day.month - 1) // self.months * self.months + 1, 1)
+
+    def row_label(self, start):
+        if self.name == "quarter":
+            return f"{start.year} Q{(start.month - 1) // 3 + 1}"
+        return f"{start:%Y}" if self.name == "year" else f"{start:%Y-%m}"
+
+    def long_label(self, start):
+        """The period in words, for the bar titles screen readers announce."""
+        if self.name == "quarter":
+            return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+        return f"{start:%Y}" if self.name == "year" else f"{start:%B %Y}"
+
+    def axis_label(self, start):
+        """What stands under a bar; the year line below says which year."""
+        if self.name == "quarter":
+            return f"Q{(start.month - 1) // 3 + 1}"
+        return f"{start:%Y}" if self.name == "year" else f"{start:%b}"
+
+
+GRAINS = {
+    grain.name: grain
+    for grain in (
+        Grain("month", "Month", 1, TruncMonth),
+        Grain("quarter", "Quarter", 3, TruncQuarter),
+        Grain("year", "Year", 12, TruncYear),
+    )
+}
+# Up to two years reads by month, up to six by quarter (at most 24 bars), longer by year.
+MONTHLY_UP_TO, QUARTERLY_UP_TO = 24, 72
 
 
 def count_months(since, until):
     return (until.year - since.year) * 12 + until.month - since.month + 1
+
+
+def choose_grain(since, until):
+    months = count_months(since, until)
+    if months <= MONTHLY_UP_TO:
+        return GRAINS["month"]
+    return GRAINS["quarter"] if months <= QUARTERLY_UP_TO else GRAINS["year"]
+
+
+def period_starts(since, until, grain):
+    """The first day of each period from ``since``'s to ``until``'s, both included."""
+    starts, start = [], grain.start_of(since)
+    while start <= until:
+        starts.append(start)
+        month = start.month - 1 + grain.months
+        start = date(start.year + month // 12, month % 12 + 1, 1)
+    return starts
 
 
 def default_period(project, today=None):
@@ -53,9 +105,10 @@ class Report:
     project: object  # a FundingProject, or None for all projects
     since: date
     until: date
-    months: list = field(default_factory=list)
+    grain: Grain
+    periods: list = field(default_factory=list)  # the first day of each period
     kinds: list = field(default_factory=list)  # (value, label) of every kind
-    counts: dict = field(default_factory=dict)  # (month, kind) -> pieces
+    counts: dict = field(default_factory=dict)  # (period start, kind) -> pieces
 
     @property
     def title(self):
@@ -83,56 +136,66 @@ class Report:
             .order_by("-pieces", "fundingproject__name")
         )
 
-    def month_total(self, month):
-        return sum(self.counts.get((month, kind), 0) for kind, _ in self.kinds)
+    def period_total(self, period):
+        return sum(self.counts.get((period, kind), 0) for kind, _ in self.kinds)
 
     def kind_total(self, kind):
-        return sum(self.counts.get((month, kind), 0) for month in self.months)
+        return sum(self.counts.get((period, kind), 0) for period in self.periods)
 
     @property
     def total(self):
         return sum(self.counts.values())
 
     def rows(self):
-        """One row per month: the month (YYYY-MM), a count per kind, the total; then totals."""
-        for month in self.months:
+        """One row per period (2026-03, 2026 Q1 or 2026), a count per kind, the total; then
+        the totals."""
+        for period in self.periods:
             yield [
-                f"{month:%Y-%m}",
-                *[self.counts.get((month, kind), 0) for kind, _ in self.kinds],
-                self.month_total(month),
+                self.grain.row_label(period),
+                *[self.counts.get((period, kind), 0) for kind, _ in self.kinds],
+                self.period_total(period),
             ]
         yield ["Total", *[self.kind_total(kind) for kind, _ in self.kinds], self.total]
 
     def columns(self):
         return [
-            rows.Column("month", "Month"),
+            rows.Column(self.grain.name, self.grain.label),
             *[rows.Column(kind, label) for kind, label in self.kinds],
             rows.Column("total", "Total"),
         ]
 
 
-def build_report(project, since, until):
-    """Published pieces per month and kind between two dates (inclusive), in one query."""
-    report = Report(project, since, until, month_starts(since, until), list(Article.Kind.choices))
-    per_month = (
+def build_report(project, since, until, grain=None):
+    """Published pieces per period and kind between two dates (inclusive), in one query;
+    ``grain`` (a name in ``GRAINS``) defaults to what suits the period's length."""
+    grain = GRAINS[grain] if grain else choose_grain(since, until)
+    report = Report(
+        project,
+        since,
+        until,
+        grain,
+        period_starts(since, until, grain),
+        list(Article.Kind.choices),
+    )
+    per_period = (
         report.publications()
         .order_by()
-        .annotate(month=TruncMonth("published_at"))
-        .values("month", "kind")
+        .annotate(period=grain.trunc("published_at"))
+        .values("period", "kind")
         .annotate(pieces=Count("pk"))
     )
-    for row in per_month:
-        month = row["month"]
-        if timezone.is_aware(month):
-            month = timezone.localtime(month)
-        report.counts[(month.date().replace(day=1), row["kind"])] = row["pieces"]
+    for row in per_period:
+        start = row["period"]
+        if timezone.is_aware(start):
+            start = timezone.localtime(start)
+        report.counts[(grain.start_of(start.date()), row["kind"])] = row["pieces"]
     return report
 
 
 def report_sheets(report, base_url=""):
-    """Sheets for the XLSX download: the monthly table, then the publications."""
+    """Sheets for the XLSX download: the table per period, then the publications."""
     return [
-        ("Per month", report.columns(), report.rows()),
+        (f"Per {report.grain.name}", report.columns(), report.rows()),
         (
             "Publications",
             rows.get_columns(),
@@ -153,7 +216,7 @@ def _nice_max(value):
 
 @dataclass
 class BarChart:
-    """The report as stacked bars (one per month, one colour per kind), laid out in SVG units;
+    """The report as stacked bars (one per period, one colour per kind), laid out in SVG units;
     ``templates/admin/articles/_donor_chart.svg`` draws it inline (no JavaScript; a title, a
     description and the table beside it for screen readers)."""
 
@@ -164,9 +227,9 @@ class BarChart:
     left: int  # where the plot starts and the grid lines end
     right: int
     ticks: list  # grid lines: {y, text_y, value}
-    months: list  # {bars: [{x, y, width, height, colour, title}], centre, label, year}
+    periods: list  # {bars: [{x, y, width, height, colour, title}], centre, label, year}
     legend: list  # {x, text_x, colour, label}
-    month_label_y: int
+    period_label_y: int
     year_label_y: int
 
 
@@ -175,9 +238,10 @@ def bar_chart(report, height=220):
     kinds = [
         (kind, label, COLOURS[n % len(COLOURS)]) for n, (kind, label) in enumerate(report.kinds)
     ]
-    top = _nice_max(max([report.month_total(m) for m in report.months] + [1]))
-    left, bottom, slot, legend = 40, 40, max(14, min(48, 720 // max(len(report.months), 1))), 24
-    right = left + slot * len(report.months) + 10
+    grain, starts = report.grain, report.periods
+    top = _nice_max(max([report.period_total(p) for p in starts] + [1]))
+    left, bottom, slot, legend = 40, 40, max(14, min(48, 720 // max(len(starts), 1))), 24
+    right = left + slot * len(starts) + 10
     plot = height - bottom - legend
     scale = plot / top
 
@@ -189,13 +253,13 @@ def bar_chart(report, height=220):
         {"y": round(y(tick), 1), "text_y": round(y(tick) + 4, 1), "value": tick}
         for tick in {0, top // 2, top}
     ]
-    label_every = max(1, len(report.months) // 12)
-    months = []
-    for n, month in enumerate(report.months):
+    label_every = max(1, len(starts) // 12)
+    periods = []
+    for n, start in enumerate(starts):
         x = left + n * slot + 2
         bars, base = [], 0
         for kind, label, colour in kinds:
-            value = report.counts.get((month, kind), 0)
+            value = report.counts.get((start, kind), 0)
             if not value:
                 continue
             bars.append(
@@ -205,17 +269,19 @@ def bar_chart(report, height=220):
                     "width": slot - 4,
                     "height": round(value * scale, 1),
                     "colour": colour,
-                    "title": f"{month:%B %Y}: {value} {label.lower()}",
+                    "title": f"{grain.long_label(start)}: {value} {label.lower()}",
                 }
             )
             base += value
-        months.append(
+        periods.append(
             {
                 "bars": bars,
                 "centre": x + (slot - 4) / 2,
-                "label": f"{month:%b}" if n % label_every == 0 else "",
-                # the year under the first bar and each January
-                "year": month.year if n == 0 or month.month == 1 else "",
+                "label": grain.axis_label(start) if n % label_every == 0 else "",
+                # the year under the first bar and each January (yearly bars name it above)
+                "year": start.year
+                if grain.name != "year" and (n == 0 or start.month == 1)
+                else "",
             }
         )
     summary = "; ".join(
@@ -224,7 +290,7 @@ def bar_chart(report, height=220):
     return BarChart(
         title=report.title,
         description=(
-            f"Bar chart of publications per month, stacked by kind. {report.total} in all"
+            f"Bar chart of publications per {grain.name}, stacked by kind. {report.total} in all"
             + (f" ({summary})." if summary else ".")
             + " The table below gives every number."
         ),
@@ -233,11 +299,11 @@ def bar_chart(report, height=220):
         left=left,
         right=right,
         ticks=ticks,
-        months=months,
+        periods=periods,
         legend=[
             {"x": left + n * 100, "text_x": left + n * 100 + 16, "colour": colour, "label": label}
             for n, (_, label, colour) in enumerate(kinds)
         ],
-        month_label_y=height - bottom + 16,
+        period_label_y=height - bottom + 16,
         year_label_y=height - bottom + 30,
     )
