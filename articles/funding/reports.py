@@ -279,9 +279,7 @@ def bar_chart(report, height=220):
                 "centre": x + (slot - 4) / 2,
                 "label": grain.axis_label(start) if n % label_every == 0 else "",
                 # the year under the first bar and each January (yearly bars name it above)
-                "year": start.year
-                if grain.name != "year" and (n == 0 or start.month == 1)
-                else "",
+                "year": start.year if grain.name != "year" and (n == 0 or start.month == 1) else "",
             }
         )
     summary = "; ".join(
