@@ -4,6 +4,7 @@ import re
 from base64 import b32decode
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
@@ -128,21 +129,38 @@ def test_editor_writes_and_publishes_an_interview(page, site, django_user_model,
         "Border"
     )
     page.locator(".select2-results__option", has_text="Border queue").click()
+    make_person(name="Nurlan Tursunov")
+    page.locator(".field-interviewee .select2-selection").click()
+    page.locator('.select2-search__field[aria-controls="select2-id_interviewee-results"]').fill(
+        "Tursunov"
+    )
+    page.locator(".select2-results__option", has_text="Nurlan Tursunov").click()
     page.locator('.field-body [contenteditable="true"]').click()
     page.keyboard.insert_text("We spoke to an economist in Bishkek.")
 
+    # The form opens with one exchange to type into; "Add another" gives the next three.
+    exchanges = [
+        ("What changed at the border?", "Queues doubled in a month."),
+        ("Who pays for it?", "Small traders, mostly."),
+        ("Will it last?", "Until the harvest, at least."),
+        ("What would help?", "One inspection instead of three."),
+    ]
     add_segment = page.locator(".add-row a", has_text=re.compile("question and answer", re.I))
-    for n, (question, answer) in enumerate(
-        [
-            ("What changed at the border?", "Queues doubled in a month."),
-            ("Who pays for it?", "Small traders, mostly."),
-        ]
-    ):
-        add_segment.click()
+    for n, (question, answer) in enumerate(exchanges):
+        if n:
+            add_segment.click()
         page.locator(f"#id_segments-{n}-question").fill(question)
         inline = page.locator(f"#segments-{n}")
         inline.locator('.field-answer [contenteditable="true"]').click()
         page.keyboard.insert_text(answer)
+    # The third exchange should come first: "Move up" twice; the last one cannot go lower.
+    third = page.locator("#segments-2")
+    third.get_by_role("button", name="Move up").click()
+    third.get_by_role("button", name="Move up").click()
+    expect_(page.locator("#id_segments-2-position")).to_have_value("1")
+    expect_(page.locator("#id_segments-0-position")).to_have_value("2")
+    page.locator("#segments-3").get_by_role("button", name="Move down").click()
+    expect_(page.locator("#id_segments-3-position")).to_have_value("4")
 
     page.locator("#id_status").select_option("published")
     page.locator('input[name="_save"]').first.click()
@@ -150,14 +168,24 @@ def test_editor_writes_and_publishes_an_interview(page, site, django_user_model,
 
     interview = Interview.objects.get(title="Borders and Trade: A Conversation")
     assert interview.is_public
-    assert [s.question for s in interview.segments.order_by("position")] == [
+    segments = list(interview.segments.order_by("position"))
+    assert [s.question for s in segments] == [
+        "Will it last?",
         "What changed at the border?",
         "Who pays for it?",
+        "What would help?",
     ]
+    # Each exchange got the newsroom's and the interviewee's labels without retyping them.
+    assert {(s.asker_label, s.answerer_label) for s in segments} == {
+        (settings.KAZCMS_ORGANISATION, "Tursunov")
+    }
     page.goto(interview.get_absolute_url())
     expect_(page.get_by_role("heading", level=1)).to_have_text(interview.title)
     dialogue = page.get_by_role("region", name="Interview")
-    expect_(dialogue).to_contain_text("What changed at the border?")
+    first = dialogue.locator(".exchange").first
+    expect_(first).to_contain_text("Will it last?")
+    expect_(first).to_contain_text(f"{settings.KAZCMS_ORGANISATION}:")
+    expect_(dialogue).to_contain_text("Tursunov:")
     expect_(dialogue).to_contain_text("Queues doubled in a month.")
     expect_(dialogue).to_contain_text("Small traders, mostly.")
     expect_(page.locator(".body")).to_contain_text("We spoke to an economist in Bishkek.")
