@@ -17,11 +17,13 @@ from articles.funding.admin import FundingWarningsMixin
 from articles.models import (
     Article,
     Person,
+    Photo,
     Region,
     RelatedArticle,
     SiteSettings,
     Topic,
 )
+from articles.photos import inline
 from articles.photos.admin import PhotoAutocompleteSelect, thumbnail
 from articles.publishing.admin import CorrectionInline, WorkflowAdminMixin, WorkflowFormMixin
 from articles.publishing.concurrency import EditGuardAdminMixin
@@ -86,6 +88,22 @@ class RelatedArticleInline(admin.TabularInline):
 
 class PieceForm(WorkflowFormMixin, TagAutocompleteFormMixin):
     """The piece form: tag autocompletes, plus the workflow's stale-edit and role checks."""
+
+    def clean_body(self):
+        """Photos in the text come from the library; any other image is refused, with the
+        text kept, rather than dropped or shown from elsewhere."""
+        body = self.cleaned_data.get("body") or ""
+        ids = inline.photo_ids(body)
+        known = set(Photo.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        if unknown := inline.unknown_images(body, known):
+            raise forms.ValidationError(
+                f"The text holds {unknown} image{'s' if unknown > 1 else ''} that "
+                f"{'are' if unknown > 1 else 'is'} not from the photo library. Put photos in "
+                "the text with the figure button and “Browse…”, which picks from the library "
+                "(upload new ones under Photos first); pasted or linked images cannot be shown "
+                "to readers. Your text is kept: remove or replace that image, then save again."
+            )
+        return body
 
 
 class PieceAdmin(FundingWarningsMixin, WorkflowAdminMixin, admin.ModelAdmin):

@@ -4,6 +4,7 @@ from rich text, word counts, and slugs readable in Latin letters (Cyrillic and K
 import html
 import re
 
+from django.urls import reverse_lazy
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 
@@ -26,9 +27,21 @@ EXTENSIONS = {
 }
 
 
-def RichTextField(**kwargs):  # noqa: N802 (reads as a field class at the call site)
-    """A prose-editor field whose HTML is sanitized with the same allowlist the toolbar offers."""
-    return ProseEditorField(extensions=EXTENSIONS, sanitize=True, blank=True, **kwargs)
+# The body of a piece also takes photos from the library (articles/photos/inline.py): the
+# figure button's "Browse…" opens the photo picker.
+EXTENSIONS_WITH_PHOTOS = {
+    **EXTENSIONS,
+    "Figure": {"pickerUrl": reverse_lazy("admin:articles_photo_pick")},
+    "Image": True,
+    "Caption": True,
+}
+
+
+def RichTextField(photos=False, **kwargs):  # noqa: N802 (reads as a field class at the call site)
+    """A prose-editor field whose HTML is sanitized with the same allowlist the toolbar offers;
+    ``photos``: the editor can put photos of the library in the text."""
+    extensions = EXTENSIONS_WITH_PHOTOS if photos else EXTENSIONS
+    return ProseEditorField(extensions=extensions, sanitize=True, blank=True, **kwargs)
 
 
 _TAG = re.compile(r"<[^>]*>")

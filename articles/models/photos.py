@@ -28,8 +28,13 @@ class PhotoQuerySet(models.QuerySet):
         return self.model._meta.get_field("articles").related_model.objects.published()
 
     def in_public_use(self):
-        """Photos that lead at least one published piece: a draft's photo stays private."""
-        return self.filter(pk__in=self._published_pieces().values("lead_photo"))
+        """Photos that lead, or stand in the text of, at least one published piece: a draft's
+        photo stays private."""
+        published = self._published_pieces()
+        return self.filter(
+            models.Q(pk__in=published.values("lead_photo"))
+            | models.Q(pk__in=published.values("inline_photos"))
+        )
 
     def for_credits(self):
         """Each photo with the published pieces that used it (``public_pieces``), one query."""
@@ -221,6 +226,13 @@ class Photo(models.Model):
     def credit(self):
         """The credit name: the photographer's, or the free text."""
         return self.credit_person.name if self.credit_person_id else self.credit_text
+
+    def uses(self):
+        """``(piece, how)`` for each piece showing this photo: as its lead photo, in its text."""
+        order = ["-published_at", "title"]
+        return [(piece, "lead photo") for piece in self.articles.order_by(*order)] + [
+            (piece, "in the text") for piece in self.inline_in.order_by(*order)
+        ]
 
     @property
     def licence_url(self):

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from taggit.managers import TaggableManager
 
 from articles.discovery.search.index import update_search_vector
+from articles.photos.inline import photo_ids as inline_photo_ids
 from articles.text import RichTextField, count_words, unique_slug
 
 from .funding import FundingProject, Programme
@@ -72,7 +73,7 @@ class Article(models.Model):
     standfirst = models.TextField(
         blank=True, help_text="One or two sentences under the title that sum the piece up."
     )
-    body = RichTextField()
+    body = RichTextField(photos=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ANALYSIS)
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
@@ -105,6 +106,11 @@ class Article(models.Model):
     )
     lead_photo = models.ForeignKey(
         Photo, on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
+    )
+    # The library photos the body shows (articles/photos/inline.py), kept on save for
+    # "Where used" and to refuse deleting a photo a text still shows.
+    inline_photos = models.ManyToManyField(
+        Photo, related_name="inline_in", blank=True, editable=False
     )
     regions = TaggableManager(
         through=TaggedRegion, related_name="articles", blank=True, verbose_name="regions"
@@ -178,6 +184,9 @@ class Article(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
         super().save(*args, **kwargs)
+        if kwargs.get("update_fields") is None or "body" in kwargs["update_fields"]:
+            ids = inline_photo_ids(self.body)
+            self.inline_photos.set(Photo.objects.filter(pk__in=ids) if ids else [])
         self.update_search_vector()
 
     def get_absolute_url(self):

@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from articles.models import Photo
-from articles.photos import renditions
+from articles.photos import picker, renditions
 from articles.publishing.concurrency import EditGuardAdminMixin
 
 
@@ -150,6 +150,11 @@ class PhotoAdmin(EditGuardAdminMixin, admin.ModelAdmin):
         view = self.admin_site.admin_view(PhotoAutocompleteView.as_view(admin_site=self.admin_site))
         return [
             path("autocomplete/", view, name="articles_photo_autocomplete"),
+            path(
+                "pick/",
+                self.admin_site.admin_view(picker.picker_view(self)),
+                name="articles_photo_pick",
+            ),
             *super().get_urls(),
         ]
 
@@ -187,21 +192,22 @@ class PhotoAdmin(EditGuardAdminMixin, admin.ModelAdmin):
     def use_count(self, obj):
         return obj.use_count or "—"
 
-    @admin.display(description="Lead photo of")
+    @admin.display(description="Used by")
     def where_used(self, obj):
-        pieces = list(obj.articles.order_by("-published_at", "title")) if obj.pk else []
-        if not pieces:
+        uses = obj.uses() if obj.pk else []
+        if not uses:
             return "Not used by any piece yet."
         items = format_html_join(
             "",
-            '<li><a href="{}">{}</a> ({})</li>',
+            '<li><a href="{}">{}</a> ({}, {})</li>',
             (
                 (
                     reverse("admin:articles_article_change", args=[piece.pk]),
                     piece.title,
                     piece.get_status_display(),
+                    how,
                 )
-                for piece in pieces
+                for piece, how in uses
             ),
         )
         return format_html('<ul class="photo-where-used">{}</ul>', items)
@@ -231,12 +237,12 @@ class PhotoAdmin(EditGuardAdminMixin, admin.ModelAdmin):
         return super().delete_view(request, object_id, extra_context)
 
     def _deletion_refusal(self, photo):
-        titles = list(photo.articles.order_by("title").values_list("title", flat=True))
+        titles = sorted({piece.title for piece, _ in photo.uses()})
         if not titles:
             return ""
         return format_html(
-            "This photo cannot be deleted: it is the lead photo of {}. "
-            "Choose another lead photo for {} first.",
+            "This photo cannot be deleted: it is the lead photo of, or shown in the text of, {}. "
+            "Choose another photo for {} first.",
             ", ".join(f"“{title}”" for title in titles),
             "that piece" if len(titles) == 1 else "those pieces",
         )

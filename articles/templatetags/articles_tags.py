@@ -6,7 +6,8 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 
 from articles.discovery import structured_data
-from articles.photos import renditions
+from articles.models import Photo
+from articles.photos import inline, renditions
 
 register = template.Library()
 
@@ -31,6 +32,7 @@ def picture(
     figure=True,
     css_class="",
     absolute_url=None,
+    caption=None,
 ):
     """A photo in the house markup: ``{% picture photo "card" alt="" figure=False %}``.
 
@@ -41,6 +43,8 @@ def picture(
     - ``alt``: "" where the photo only repeats a link beside it (teasers); else its alt text.
     - ``figure``: in a ``<figure class="photo …">`` with caption and credit, the house
       style “Caption. (Photo: Name)”; ``css_class`` adds a class to it.
+    - ``caption``: the words under the photo where the text gives its own (inline photos);
+      else the library's caption. The credit always comes from the library.
     - ``absolute_url``: the markup leaves the site (a feed passes
       ``request.build_absolute_uri``): feed readers get the original file at an absolute
       address, no srcset, loading hints or classes, and caption and credit as plain text.
@@ -53,6 +57,7 @@ def picture(
         "figure": figure,
         "alt": photo.alt_text if alt is None else alt,
         "sizes": sizes or DEFAULT_SIZES[size],
+        "caption": photo.caption if caption is None else caption,
     }
     if absolute_url is not None:
         context |= {"src": absolute_url(photo.image.url), "feed_caption": feed_caption(photo)}
@@ -64,6 +69,15 @@ def picture(
             "figure_class": " ".join(filter(None, ["photo", css_class])),
         }
     return render_to_string(PICTURE_TEMPLATE, context)
+
+
+@register.filter
+def with_photos(markup):
+    """Rich text with its library photos drawn in the house markup (one query, and none when
+    the text shows no photo): ``{{ article.body|with_photos }}``."""
+    ids = inline.photo_ids(markup)
+    photos = Photo.objects.select_related("credit_person").in_bulk(ids) if ids else {}
+    return inline.render(markup, photos, picture)
 
 
 def feed_caption(photo):

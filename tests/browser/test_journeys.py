@@ -137,6 +137,17 @@ def test_editor_writes_and_publishes_an_interview(page, site, django_user_model,
     page.locator(".select2-results__option", has_text="Nurlan Tursunov").click()
     page.locator('.field-body [contenteditable="true"]').click()
     page.keyboard.insert_text("We spoke to an economist in Bishkek.")
+    # A photo in the introduction, picked from the library in the editor's figure dialog.
+    make_photo(caption="Checkpoint at dawn", alt_text="A barrier across an empty road")
+    page.locator(".field-body").get_by_title("figure", exact=False).first.click()
+    with page.expect_popup() as picker:
+        page.get_by_role("button", name="Browse...").click()
+    picker.value.get_by_role(
+        "button", name=re.compile("Checkpoint at dawn.*Half width, right")
+    ).click()
+    dialog = page.locator("dialog[open]")
+    expect_(dialog.locator("input[name=altText]")).to_have_value("A barrier across an empty road")
+    dialog.get_by_role("button", name="Insert").click()
 
     # The form opens with one exchange to type into; "Add another" gives the next three.
     exchanges = [
@@ -189,6 +200,9 @@ def test_editor_writes_and_publishes_an_interview(page, site, django_user_model,
     expect_(dialogue).to_contain_text("Queues doubled in a month.")
     expect_(dialogue).to_contain_text("Small traders, mostly.")
     expect_(page.locator(".body")).to_contain_text("We spoke to an economist in Bishkek.")
+    inline_photo = page.locator(".body figure.inline-photo-right")
+    expect_(inline_photo.locator("img")).to_have_attribute("alt", "A barrier across an empty road")
+    expect_(inline_photo.locator("figcaption")).to_contain_text("Checkpoint at dawn")
 
 
 def test_a_new_editor_enrols_a_second_factor_at_first_sign_in_then_writes(
