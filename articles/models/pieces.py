@@ -13,6 +13,7 @@ from taggit.managers import TaggableManager
 
 from articles.discovery.search.index import update_search_vector
 from articles.photos.inline import photo_ids as inline_photo_ids
+from articles.photos.inline import without_other_images
 from articles.text import RichTextField, count_words, unique_slug
 
 from .funding import FundingProject, Programme
@@ -167,7 +168,7 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.slug = unique_slug(self, self.slug or self.title, fallback="piece")
-        self.body = sanitize_field(self, "body")
+        self.body = without_other_images(sanitize_field(self, "body"))
         self.word_count = count_words(self.body)
         self.piece_type = self._meta.label_lower
         if self.fixed_kind:

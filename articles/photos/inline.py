@@ -69,6 +69,16 @@ def unknown_images(markup, known_ids):
     return count
 
 
+def without_other_images(markup):
+    """``markup`` without images that name no library photo (and without their figures): what
+    the admin form refuses, a save from the shell or a command leaves out."""
+
+    def keep(match):
+        return match.group(0) if _image_reference(match.group(0)) else ""
+
+    return _FIGURE_OR_IMAGE.sub(keep, markup or "")
+
+
 def render(markup, photos, picture):
     """``markup`` with each figure of a library photo drawn by ``picture`` (the template tag)
     and every other image left out. ``photos``: {id: Photo} for ``photo_ids(markup)``."""
