@@ -69,14 +69,15 @@ def count_words(markup):
 
 # --- Slugs ---------------------------------------------------------------------------------
 
-# Russian and Kazakh Cyrillic to Latin, close to the Kazakh 2021 Latin alphabet and BGN/PCGN.
+# Russian, Kazakh, Kyrgyz, Uzbek and Tajik Cyrillic to Latin, close to the Kazakh 2021 Latin
+# alphabet and BGN/PCGN.
 _CYRILLIC = {
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh",
     "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
     "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
     "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
     "я": "ya", "ә": "a", "ғ": "g", "қ": "q", "ң": "n", "ө": "o", "ұ": "u", "ү": "u",
-    "һ": "h", "і": "i",
+    "һ": "h", "і": "i", "ў": "o", "ҳ": "h", "ҷ": "j", "ӣ": "i", "ӯ": "u",
 }  # fmt: skip
 _TABLE = str.maketrans(_CYRILLIC | {k.upper(): v.capitalize() for k, v in _CYRILLIC.items()})
 

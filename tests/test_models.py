@@ -34,6 +34,22 @@ class TestSlugs:
     def test_kazakh_letters_are_transliterated(self):
         assert make_article(title="Қазақстан және әлем").slug == "qazaqstan-zhane-alem"
 
+    @pytest.mark.parametrize(
+        ("title", "slug"),
+        [
+            ("Ўзбекистон ва Ҳамкорлик", "ozbekiston-va-hamkorlik"),  # Uzbek
+            (
+                "Ғалаба Ңоқ Өзгеріс Үміт Ұлттық Һауа Іс Әлем",
+                "galaba-noq-ozgeris-umit-ulttyq-haua-is-alem",
+            ),
+            ("Тоҷикистон ва ӯ", "tojikiston-va-u"),  # Tajik
+            ("Кыргызстандагы шайлоо", "kyrgyzstandagy-shayloo"),  # Kyrgyz
+        ],
+    )
+    def test_letters_of_every_edition_become_readable_ascii(self, title, slug):
+        made = make_article(title=title).slug
+        assert made == slug and made.isascii()
+
     def test_title_without_letters_still_gets_a_slug(self):
         assert make_article(title="???").slug == "piece"
 
