@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import format_html
 from PIL import Image, ImageDraw
 
 from articles.discovery.search.index import fill_search_vectors
@@ -26,7 +27,7 @@ from articles.models import (
     TaggedTopic,
     Topic,
 )
-from articles.photos import renditions
+from articles.photos import inline, renditions
 from articles.text import count_words
 
 DEMO_USERNAME = "editor"
@@ -99,6 +100,18 @@ def demo_piece(model, slug, **fields):
 
 def paragraphs(*texts):
     return "".join(f"<p>{text}</p>" for text in texts)
+
+
+def inline_figure(photo, placement, caption):
+    """A library photo in the text, stored as the editor's figure dialog stores it."""
+    return format_html(
+        '<figure class="figure"><img src="{}" alt="{}" data-file="{}">'
+        "<figcaption>{}</figcaption></figure>",
+        photo.image.url,
+        photo.alt_text,
+        inline.reference(photo.pk, placement),
+        caption,
+    )
 
 
 @dataclass
@@ -220,6 +233,7 @@ def _load_core():
         body=paragraphs(
             "Shops stayed shut for a second day as investigators worked through the streets "
             "where the gunmen had moved from one target to the next.",
+        ) + inline_figure(police, "right", "Patrols were doubled in the city centre") + paragraphs(
             "Local officials promised a review of how the police had shared information "
             "with the security services in the weeks before the attack.",
         ),

@@ -39,6 +39,10 @@ def test_demo_is_complete_idempotent_and_has_accounts_only_in_debug(client, sett
     assert interview.projects.exists() and interview.lead_photo.credit
     assert Article.objects.published().count() == counts[0]
     assert client.get(interview.get_absolute_url()).status_code == 200
+    # A demo piece carries a library photo in its text, drawn in the house markup.
+    south = Article.objects.get(slug="southern-city-counts-cost-of-shooting")
+    assert south.inline_photos.exists()
+    assert "inline-photo-right" in client.get(south.get_absolute_url()).content.decode()
 
 
 def test_synthetic_articles_are_bulk_created_with_tags(django_assert_max_num_queries):

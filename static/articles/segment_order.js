@@ -52,6 +52,7 @@
             return;
         }
         rows(group).forEach(addButtons);
+        renumber(group); // a new interview's first exchange reads 1, not 0
         // Django's inlines.js announces exchanges added with "Add another".
         document.addEventListener('formset:added', (event) => {
             if (event.target.closest(GROUP)) {
