@@ -1,3 +1,4 @@
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -464,3 +465,14 @@ def test_an_interview_made_in_the_admin_is_found_by_its_answers(editor_client, c
     response = editor_client.post(add_url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert found_titles(results(client, q="moraine permafrost")) == ["Talking about glaciers"]
+
+
+def test_snippets_keep_words_apart_at_paragraph_breaks(client):
+    make_article(
+        title="After the attacks",
+        body="<p>Talks with extremists.</p><p>Officials said little.</p>",
+    )
+    (piece,) = results(client, q="officials").context["page"].object_list
+    assert re.search(r"extremists\.\s+<mark>Officials</mark>", piece.snippet_html), (
+        piece.snippet_html
+    )
