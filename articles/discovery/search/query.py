@@ -12,7 +12,7 @@ import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import OperationalError, connection, transaction
-from django.db.models import Case, F, Func, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Left
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -155,16 +155,8 @@ def result_pieces(ids, text):
     if text and is_postgres():
         pieces = pieces.defer("body").annotate(
             excerpt=SearchHeadline(
-                # The opening of a very long piece is enough for an excerpt; tags become spaces
-                # so words on either side of a paragraph break stay apart ("extremists.
-                # Officials", not "extremists.Officials").
-                Func(
-                    Left("body", SNIPPET_SOURCE_CHARS),
-                    Value("<[^>]*>"),
-                    Value(" "),
-                    Value("g"),
-                    function="regexp_replace",
-                ),
+                # The opening of a very long piece is enough for an excerpt.
+                Left("body", SNIPPET_SOURCE_CHARS),
                 pg_query(text),
                 config=CONFIGS[0],
                 start_sel=START,
