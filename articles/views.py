@@ -57,6 +57,30 @@ def _listing(request, obj, pieces, kind_label, template="articles/listing.html",
     return render(request, template, context)
 
 
+def _vocabulary_index(request, model, heading, description):
+    return render(
+        request,
+        "articles/vocabulary_index.html",
+        {
+            "terms": model.objects.with_published_counts(),
+            "heading": heading,
+            "description": description,
+        },
+    )
+
+
+def regions(request):
+    return _vocabulary_index(
+        request, Region, "Regions", "Countries and areas we report on, with our pieces on each."
+    )
+
+
+def topics(request):
+    return _vocabulary_index(
+        request, Topic, "Topics", "The subjects we cover, with our pieces on each."
+    )
+
+
 def region(request, slug):
     obj = get_object_or_404(Region, slug=slug)
     return _listing(request, obj, Article.objects.published().filter(regions=obj), "Region")

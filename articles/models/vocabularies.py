@@ -1,11 +1,26 @@
 """The two tag vocabularies pieces are filed under: regions (countries) and topics."""
 
 from django.db import models
+from django.db.models import Count
 from django.urls import reverse
 from taggit.models import TagBase, TaggedItemBase
 
+from .states import State, state_q
+
+
+class VocabularyQuerySet(models.QuerySet):
+    def with_published_counts(self):
+        """The terms readers can browse: each with ``pieces``, how many published pieces carry
+        it; a term with none (or only drafts) is left out."""
+        published = state_q(State.PUBLISHED, prefix="articles__")
+        return self.annotate(pieces=Count("articles", filter=published, distinct=True)).filter(
+            pieces__gt=0
+        )
+
 
 class Region(TagBase):
+    objects = VocabularyQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -14,6 +29,8 @@ class Region(TagBase):
 
 
 class Topic(TagBase):
+    objects = VocabularyQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 

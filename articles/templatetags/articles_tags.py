@@ -5,7 +5,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 
-from articles.discovery import structured_data
+from articles.discovery import sharing, structured_data
 from articles.models import Photo
 from articles.photos import inline, renditions
 
@@ -78,6 +78,13 @@ def with_photos(markup):
     ids = inline.photo_ids(markup)
     photos = Photo.objects.select_related("credit_person").in_bulk(ids) if ids else {}
     return inline.render(markup, photos, picture)
+
+
+@register.inclusion_tag("includes/_share.html", takes_context=True)
+def share(context, article):
+    """Share links and the address to copy, for a piece page (no script)."""
+    url = context["request"].build_absolute_uri(article.get_absolute_url())
+    return {"url": url, "links": sharing.share_links(url, article.title)}
 
 
 def feed_caption(photo):

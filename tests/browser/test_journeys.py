@@ -240,3 +240,33 @@ def test_a_new_editor_enrols_a_second_factor_at_first_sign_in_then_writes(
     page.locator('.field-body [contenteditable="true"]').click()
     page.keyboard.insert_text("Typed under a strict policy.")
     expect_(page.locator(".field-body")).to_contain_text("Typed under a strict policy.")
+
+
+def test_reader_browses_by_country_and_topic_and_shares_a_piece(page, site, newsroom):
+    from urllib.parse import parse_qs, urlsplit
+
+    from articles.models import Topic
+
+    piece, region = newsroom["piece"], newsroom["region"]
+    piece.topics.add(Topic.objects.create(name="Water"))
+    expect_ = expect()
+    page.goto("/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Regions").click()
+    expect_(page.get_by_role("heading", level=1)).to_have_text("Regions")
+    page.get_by_role("link", name=region.name).click()
+    page.get_by_role("link", name=piece.title).first.click()
+    expect_(page.get_by_role("heading", level=1)).to_have_text(piece.title)
+    canonical = page.locator('link[rel="canonical"]').get_attribute("href")
+    telegram = page.get_by_role("region", name="Share this piece").get_by_role(
+        "link", name="Telegram"
+    )
+    assert parse_qs(urlsplit(telegram.get_attribute("href")).query)["url"] == [canonical]
+    expect_(page.get_by_label("Link to copy")).to_have_value(canonical)
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Topics").click()
+    page.get_by_role("link", name="Water").click()
+    expect_(page.get_by_role("link", name=piece.title)).to_be_visible()
+    # The search box in the header, from any page.
+    page.get_by_role("searchbox", name=re.compile("Search")).fill("canals")
+    page.get_by_role("search").get_by_role("button", name="Search").click()
+    expect_(page.get_by_role("link", name=piece.title)).to_be_visible()

@@ -1,0 +1,17 @@
+"""Share links for a piece: plain links to each network's own share page, carrying the
+canonical address and the title. No third-party script, button or tracker: the reader's
+browser contacts a network only when the reader follows its link."""
+
+from urllib.parse import quote, urlencode
+
+
+def share_links(url, title):
+    """``(network, address)`` pairs, in the order readers in the region use them."""
+    text = f"{title} {url}"
+    return [
+        ("Telegram", f"https://t.me/share/url?{urlencode({'url': url, 'text': title})}"),
+        ("WhatsApp", f"https://wa.me/?{urlencode({'text': text})}"),
+        ("Facebook", f"https://www.facebook.com/sharer/sharer.php?{urlencode({'u': url})}"),
+        ("X", f"https://x.com/intent/post?{urlencode({'url': url, 'text': title})}"),
+        ("Email", f"mailto:?subject={quote(title)}&body={quote(text)}"),
+    ]

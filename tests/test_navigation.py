@@ -1,0 +1,89 @@
+"""Readers browse by country and topic from every page's header, search from any page, and
+share a piece through plain links that carry its canonical address."""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Region, Topic
+
+from .factories import make_article, make_draft
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tagged():
+    kazakhstan, kyrgyzstan, quiet = (
+        Region.objects.create(name=name) for name in ("Kazakhstan", "Kyrgyzstan", "Quietland")
+    )
+    water = Topic.objects.create(name="Water")
+    make_article(regions=[kazakhstan], topics=[water])
+    make_article(regions=[kazakhstan, kyrgyzstan])
+    make_draft(regions=[kyrgyzstan, quiet], topics=[water])  # counts nowhere
+    return {"kazakhstan": kazakhstan, "kyrgyzstan": kyrgyzstan, "quiet": quiet, "water": water}
+
+
+def test_the_region_index_lists_countries_with_their_published_pieces(client, tagged):
+    page = client.get(reverse("articles:regions")).content.decode()
+    entries = re.findall(
+        r'<li><a href="([^"]+)">([^<]+)</a> <span class="term-count">([^<]+)<', page
+    )
+    assert entries == [
+        (tagged["kazakhstan"].get_absolute_url(), "Kazakhstan", "2 pieces"),
+        (tagged["kyrgyzstan"].get_absolute_url(), "Kyrgyzstan", "1 piece"),
+    ]  # Quietland has only a draft: not listed
+
+
+def test_the_topic_index_counts_only_what_readers_can_read(client, tagged):
+    page = client.get(reverse("articles:topics")).content.decode()
+    assert re.search(r'>Water</a> <span class="term-count">1 piece<', page)
+
+
+def test_indexes_cost_the_same_whatever_the_number_of_regions(
+    client, django_assert_max_num_queries
+):
+    for n in range(3):
+        make_article(regions=[Region.objects.create(name=f"Region {n}")])
+    with django_assert_max_num_queries(8) as few:
+        client.get(reverse("articles:regions"))
+    for n in range(3, 30):
+        make_article(regions=[Region.objects.create(name=f"Region {n}")])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(reverse("articles:regions")).content.decode().count("term-count") == 30
+
+
+def test_every_page_header_links_the_indexes_and_has_a_search_box(client, tagged):
+    page = client.get(reverse("home")).content.decode()
+    nav = re.search(r'<nav aria-label="Main">.*?</nav>', page, re.S).group(0)
+    assert f'href="{reverse("articles:regions")}"' in nav
+    assert f'href="{reverse("articles:topics")}"' in nav
+    form = re.search(r'<form class="site-search" role="search"[^>]*>.*?</form>', page, re.S)
+    assert f'action="{reverse("articles:search")}"' in form.group(0)
+    assert 'name="q"' in form.group(0) and '<label for="site-search-q"' in form.group(0)
+    assert "<script" not in page.replace('<script type="application/ld+json">', "")
+
+
+def test_share_links_carry_the_canonical_address_and_no_script(client):
+    piece = make_article(title="Water & power: a deal")
+    page = client.get(piece.get_absolute_url()).content.decode()
+    url = f"http://testserver{piece.get_absolute_url()}"
+    share = re.search(r'<section class="share".*?</section>', page, re.S).group(0)
+    hrefs = dict(
+        (name, href.replace("&amp;", "&"))
+        for href, name in re.findall(
+            r'<a href="([^"]+)" rel="noopener noreferrer">([^<]+)</a>', share
+        )
+    )
+    assert set(hrefs) == {"Telegram", "WhatsApp", "Facebook", "X", "Email"}
+    assert parse_qs(urlsplit(hrefs["Telegram"]).query) == {
+        "url": [url],
+        "text": ["Water & power: a deal"],
+    }
+    assert parse_qs(urlsplit(hrefs["Facebook"]).query) == {"u": [url]}
+    assert url in parse_qs(urlsplit(hrefs["WhatsApp"]).query)["text"][0]
+    assert parse_qs(urlsplit(hrefs["X"]).query)["url"] == [url]
+    assert hrefs["Email"].startswith("mailto:?subject=Water%20%26%20power")
+    assert f'value="{url}" readonly' in share  # the address to copy, without a script
