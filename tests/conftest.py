@@ -88,3 +88,18 @@ def desk():
 def desk_client(client, desk):
     client.force_login(desk)
     return client
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_cache(request, settings):
+    """The page cache is off unless a test is marked ``page_cache`` (query counts then measure
+    the views); each test starts with it empty and no remembered content version, so a
+    rolled-back test never hands its pages to the next (kazcms/page_cache.py)."""
+    from kazcms import page_cache
+
+    if not request.node.get_closest_marker("page_cache"):
+        settings.PAGE_CACHE_SECONDS = 0
+    page_cache.cache().clear()
+    page_cache.Version.forget()
+    yield
+    page_cache.Version.forget()

@@ -25,7 +25,8 @@ from interviews.models import Interview
 
 from .factories import make_article, make_interview, make_newsroom, make_person
 
-pytestmark = pytest.mark.django_db
+# The page cache is on: a hidden piece must not leak through it either.
+pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
 
 SKIPPED_NAMESPACES = {"admin", "two_factor"}  # the admin and its staff sign-in pages
 SKIPPED_NAMES = {"articles:preview"}  # staff only; its own tests check the 404

@@ -9,7 +9,7 @@
 - ``piece_queryset``: ArticleQuerySet: states, filters and one recipe per page
 - ``states``: State and ``state_q``, the one definition of draft/review/scheduled/published
 - ``editorial``: Correction, AuditEvent
-- ``site``: SiteSettings
+- ``site``: SiteSettings, ContentVersion (what the page cache keys on)
 """
 
 from .base import SingletonModel, SluggedModel
@@ -18,7 +18,7 @@ from .funding import DEFAULT_ACKNOWLEDGEMENT, Funder, FundingProject, Programme
 from .people import Person
 from .photos import Photo, PhotoQuerySet
 from .pieces import Article, ArticleQuerySet, RelatedArticle, sanitize_field
-from .site import SiteSettings
+from .site import ContentVersion, SiteSettings
 from .states import State, state_q
 from .vocabularies import Region, TaggedRegion, TaggedTopic, Topic
 
@@ -27,6 +27,7 @@ __all__ = [
     "Article",
     "ArticleQuerySet",
     "AuditEvent",
+    "ContentVersion",
     "Correction",
     "Funder",
     "FundingProject",

@@ -1,0 +1,182 @@
+"""The anonymous page cache: whole responses for readers, never stale truth.
+
+``PageCacheMiddleware`` sits first in ``MIDDLEWARE``: a hit skips every other middleware and
+the view. A response is stored only when the reader is anonymous (no session cookie), the
+request a GET, the route public, and the response sets no cookie, says no ``Cache-Control`` of
+its own and varies on nothing but compression and language. Stored responses carry
+``Cache-Control: public`` (``KAZCMS_PUBLIC_CACHE_CONTROL``) and an ETag, and answer
+``If-None-Match`` with 304; everything else the stack answers gets ``private, no-store``
+unless the view said otherwise.
+
+Truth. The key holds ``ContentVersion.token``, which every save or delete of public content
+changes (``articles.models.site``, in the same transaction as the change), so a change made
+by any process or node shows as soon as a process reads the new token: each process trusts
+the token it read for ``KAZCMS_PAGE_CACHE_CHECK_SECONDS`` (1 s; a change made in the process
+itself is seen at once). An entry also expires at the next scheduled publication
+(``ContentVersion.next_publish_at``), so a scheduled piece appears at its second.
+
+Storage: the ``pages`` cache alias (Redis with ``REDIS_URL``, else local memory per process);
+``PAGE_CACHE_SECONDS=0`` turns it off.
+"""
+
+import hashlib
+import logging
+import re
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
+from django.db import DatabaseError
+from django.http import HttpResponse
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response
+
+from articles.models import ContentVersion
+
+logger = logging.getLogger(__name__)
+
+# Routes never stored, whatever their response says: staff, previews, tokens, health.
+NEVER_STORED_NAMESPACES = {"admin", "two_factor", "staff"}
+NEVER_STORED_NAMES = {
+    "articles:preview",
+    "newsletter:confirm",
+    "newsletter:unsubscribe",
+    "health",
+    "media",
+}
+STORED_STATUSES = {200, 301, 404}
+ALLOWED_VARY = {"accept-encoding", "accept-language"}
+GZIP = re.compile(r"\bgzip\b")
+PRIVATE = "private, no-store"
+
+
+class Version:
+    """The content token and next publication this process trusts, read at most once a
+    ``KAZCMS_PAGE_CACHE_CHECK_SECONDS``."""
+
+    token = None
+    next_publish = None  # epoch seconds, or None
+    read_at = 0.0
+    seen_changes = None  # ContentVersion.local_changes when read
+
+    @classmethod
+    def forget(cls):
+        cls.token, cls.next_publish, cls.read_at = None, None, 0.0
+
+    @classmethod
+    def current(cls, now):
+        """(token, next publication in epoch seconds or None), from memory or one query."""
+        stale = now - cls.read_at >= settings.KAZCMS_PAGE_CACHE_CHECK_SECONDS
+        due = cls.next_publish is not None and now >= cls.next_publish
+        changed_here = cls.seen_changes != ContentVersion.local_changes
+        if cls.token is None or stale or due or changed_here:
+            cls.seen_changes = ContentVersion.local_changes
+            token, next_at = ContentVersion.read()
+            if next_at is not None and next_at.timestamp() <= now:
+                ContentVersion.refresh_schedule(timezone.now())
+                token, next_at = ContentVersion.read()
+            cls.token = token
+            cls.next_publish = next_at.timestamp() if next_at else None
+            cls.read_at = now
+        return cls.token, cls.next_publish
+
+
+def cache():
+    return caches[settings.KAZCMS_PAGE_CACHE_ALIAS]
+
+
+def _language(request, uses_locale):
+    if uses_locale:
+        return translation.get_language_from_request(request, check_path=True)
+    return settings.LANGUAGE_CODE
+
+
+def _is_storable(request, response):
+    match = getattr(request, "resolver_match", None)
+    if match is None or NEVER_STORED_NAMESPACES & set(match.namespaces):
+        return False
+    if match.view_name in NEVER_STORED_NAMES:
+        return False
+    if response.status_code not in STORED_STATUSES or response.streaming:
+        return False
+    if response.cookies or response.has_header("Cache-Control"):
+        return False
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+    if vary - ALLOWED_VARY:
+        return False
+    # A nonce would be shared by every reader of the copy: such a page is not stored.
+    policy = response.get("Content-Security-Policy", "")
+    return "'nonce-" not in policy
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.uses_locale = "django.middleware.locale.LocaleMiddleware" in settings.MIDDLEWARE
+        self.static_prefix = "/" + settings.STATIC_URL.lstrip("/")
+
+    def __call__(self, request):
+        reader = self.is_reader(request)
+        key = valid_until = None
+        if reader and request.method == "GET" and settings.PAGE_CACHE_SECONDS > 0:
+            key, valid_until = self.key_for(request)
+        if key:
+            entry = cache().get(key)
+            if entry is not None and timezone.now().timestamp() < entry[0]:
+                return self.from_entry(request, entry)
+        response = self.get_response(request)
+        if reader and _is_storable(request, response):
+            response["Cache-Control"] = settings.KAZCMS_PUBLIC_CACHE_CONTROL
+            if key:
+                self.store(key, valid_until, response)
+                response["X-Page-Cache"] = "miss"
+        elif not response.has_header("Cache-Control"):
+            response["Cache-Control"] = PRIVATE
+        return response
+
+    def is_reader(self, request):
+        """An anonymous GET or HEAD of a page (not a static file): what caches may hold."""
+        if request.method not in ("GET", "HEAD") or request.path.startswith(self.static_prefix):
+            return False
+        cookies = request.COOKIES
+        return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+    def key_for(self, request):
+        """(cache key, time the entry stops being true), or (None, None) to bypass."""
+        try:
+            host = request.get_host()
+        except DisallowedHost:
+            return None, None  # the stack answers 400
+        now = timezone.now().timestamp()
+        try:
+            token, next_publish = Version.current(now)
+        except DatabaseError:
+            logger.warning("Page cache bypassed: the content version could not be read.")
+            return None, None
+        valid_until = now + settings.PAGE_CACHE_SECONDS
+        if next_publish is not None:
+            valid_until = min(valid_until, next_publish)
+        parts = [
+            request.scheme,
+            host,
+            _language(request, self.uses_locale),
+            "gzip" if GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else "",
+            request.get_full_path(),
+        ]
+        digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        return f"page:{token:x}:{digest}", valid_until
+
+    def store(self, key, valid_until, response):
+        remaining = valid_until - timezone.now().timestamp()
+        if remaining <= 0:
+            return
+        headers = [(k, v) for k, v in response.items() if k != "X-Page-Cache"]
+        entry = (valid_until, response.status_code, headers, response.content)
+        cache().set(key, entry, timeout=int(remaining) + 1)
+
+    def from_entry(self, request, entry):
+        _valid_until, status, headers, content = entry
+        response = HttpResponse(content, status=status, headers=dict(headers))
+        response["X-Page-Cache"] = "hit"
+        # A 304 keeps the ETag, Cache-Control and Vary (Django copies them).
+        return get_conditional_response(request, etag=response.get("ETag"), response=response)
