@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw
 from articles.discovery.search.index import fill_search_vectors
 from articles.models import (
     Article,
+    ContentVersion,
     Funder,
     FundingProject,
     Person,
@@ -413,4 +414,5 @@ def generate_synthetic(count, batch_size=2000, seed=42, progress=None):
         done += size
         if progress:
             progress(done, count)
+    ContentVersion.bump()  # bulk_create sends no signal: cached pages must show the new pieces
     return done

@@ -27,7 +27,7 @@ def home(request):
 
 
 def article_list(request):
-    page = paginate(request, Article.objects.published().for_listing())
+    page = paginate(request, Article.objects.published().for_listing(), count_key="latest")
     return render(
         request,
         "articles/listing.html",
@@ -44,7 +44,7 @@ def detail(request, slug):
 
 
 def _listing(request, obj, pieces, kind_label, template="articles/listing.html", **extra):
-    page = paginate(request, pieces.for_listing())
+    page = paginate(request, pieces.for_listing(), count_key=f"{obj._meta.label_lower}:{obj.pk}")
     context = {
         "object": obj,
         "page": page,

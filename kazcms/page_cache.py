@@ -11,9 +11,10 @@ unless the view said otherwise.
 Truth. The key holds ``ContentVersion.token``, which every save or delete of public content
 changes (``articles.models.site``, in the same transaction as the change), so a change made
 by any process or node shows as soon as a process reads the new token: each process trusts
-the token it read for ``KAZCMS_PAGE_CACHE_CHECK_SECONDS`` (1 s; a change made in the process
-itself is seen at once). An entry also expires at the next scheduled publication
-(``ContentVersion.next_publish_at``), so a scheduled piece appears at its second.
+the token it read for ``KAZCMS_CONTENT_VERSION_SECONDS`` (1 s; a change made in the process
+itself is seen at once: ``ContentVersion.current``). An entry also expires at the next
+scheduled publication (``ContentVersion.next_publish_at``), so a scheduled piece appears at
+its second.
 
 Storage: the ``pages`` cache alias (Redis with ``REDIS_URL``, else local memory per process);
 ``PAGE_CACHE_SECONDS=0`` turns it off.
@@ -48,37 +49,6 @@ STORED_STATUSES = {200, 301, 404}
 ALLOWED_VARY = {"accept-encoding", "accept-language"}
 GZIP = re.compile(r"\bgzip\b")
 PRIVATE = "private, no-store"
-
-
-class Version:
-    """The content token and next publication this process trusts, read at most once a
-    ``KAZCMS_PAGE_CACHE_CHECK_SECONDS``."""
-
-    token = None
-    next_publish = None  # epoch seconds, or None
-    read_at = 0.0
-    seen_changes = None  # ContentVersion.local_changes when read
-
-    @classmethod
-    def forget(cls):
-        cls.token, cls.next_publish, cls.read_at = None, None, 0.0
-
-    @classmethod
-    def current(cls, now):
-        """(token, next publication in epoch seconds or None), from memory or one query."""
-        stale = now - cls.read_at >= settings.KAZCMS_PAGE_CACHE_CHECK_SECONDS
-        due = cls.next_publish is not None and now >= cls.next_publish
-        changed_here = cls.seen_changes != ContentVersion.local_changes
-        if cls.token is None or stale or due or changed_here:
-            cls.seen_changes = ContentVersion.local_changes
-            token, next_at = ContentVersion.read()
-            if next_at is not None and next_at.timestamp() <= now:
-                ContentVersion.refresh_schedule(timezone.now())
-                token, next_at = ContentVersion.read()
-            cls.token = token
-            cls.next_publish = next_at.timestamp() if next_at else None
-            cls.read_at = now
-        return cls.token, cls.next_publish
 
 
 def cache():
@@ -149,7 +119,7 @@ class PageCacheMiddleware:
             return None, None  # the stack answers 400
         now = timezone.now().timestamp()
         try:
-            token, next_publish = Version.current(now)
+            token, next_publish = ContentVersion.current(now)
         except DatabaseError:
             logger.warning("Page cache bypassed: the content version could not be read.")
             return None, None

@@ -363,9 +363,9 @@ MIDDLEWARE.insert(
 # Seconds an anonymous page is kept (capped at the next scheduled publication); 0: no cache.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 KAZCMS_PAGE_CACHE_ALIAS = "pages"
-# How long a process trusts the content version it read: a change made by another process or
-# node shows within this (a change in the process itself at once).
-KAZCMS_PAGE_CACHE_CHECK_SECONDS = float(os.environ.get("PAGE_CACHE_CHECK_SECONDS", "1"))
+# How long a process trusts the content version it read (articles.models.site): a change made
+# by another process or node shows within this (a change in the process itself at once).
+KAZCMS_CONTENT_VERSION_SECONDS = float(os.environ.get("CONTENT_VERSION_SECONDS", "1"))
 # What browsers and CDNs may keep: short, so they too show a change within 2 seconds; ETags
 # make their revalidations 304s.
 KAZCMS_PUBLIC_CACHE_CONTROL = os.environ.get(

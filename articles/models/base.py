@@ -44,5 +44,13 @@ class SingletonModel(models.Model):
 
     @classmethod
     def load(cls):
-        """The settings row, or the defaults while staff have not saved any (no write on read)."""
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
+        """The settings row, or the defaults while staff have not saved any (no write on read).
+
+        Kept until the content changes (a save of it is such a change): every page shows
+        these, and reading them cost two queries per page."""
+        from .site import ContentVersion  # here: site builds on this module
+
+        return ContentVersion.cached(
+            f"singleton:{cls._meta.label_lower}",
+            lambda: cls.objects.filter(pk=1).first() or cls(pk=1),
+        )

@@ -3,6 +3,8 @@ version of the public content the page cache keys on."""
 
 import secrets
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models import Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -42,8 +44,10 @@ class ContentVersion(models.Model):
     every process and node sees the new token exactly when it sees the new content.
     """
 
-    # Bumps made by this process (a page cache re-reads the row at once when it moves).
+    # Bumps made by this process (the remembered version is read again at once when it moves).
     local_changes = 0
+    # (token, next publication as epoch seconds or None, read at, local_changes then)
+    _remembered = None
 
     token = models.BigIntegerField(default=0)
     next_publish_at = models.DateTimeField(null=True, blank=True)
@@ -66,24 +70,69 @@ class ContentVersion(models.Model):
 
     @classmethod
     def bump(cls):
-        """A new token and the next scheduled publication time, in one UPDATE. Signals call it
-        for every change of public content; bulk writes (which send none) call it themselves."""
-        values = {
-            "token": secrets.randbits(62),
-            "next_publish_at": Subquery(
-                Article.objects.scheduled().order_by("published_at").values("published_at")[:1]
-            ),
-            "changed_at": timezone.now(),
-        }
+        """A new token and the next scheduled publication time (two queries). Signals call it
+        for every change of public content; bulk writes (which send none) call it themselves.
+        This process trusts the new version at once; after the commit it reads it again."""
+        now = timezone.now()
+        next_at = (
+            Article.objects.scheduled(at=now)
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
+        values = {"token": secrets.randbits(62), "next_publish_at": next_at, "changed_at": now}
         if not cls.objects.filter(pk=1).update(**values):
-            cls.objects.get_or_create(pk=1)
-            cls.objects.filter(pk=1).update(**values)
-        cls._changed()
+            cls.objects.update_or_create(pk=1, defaults=values)
+        cls.local_changes += 1
+        next_publish = next_at.timestamp() if next_at else None
+        cls._remembered = (values["token"], next_publish, now.timestamp(), cls.local_changes)
         transaction.on_commit(cls._changed)  # other threads may have read the old row meanwhile
 
     @classmethod
     def _changed(cls):
         cls.local_changes += 1
+
+    @classmethod
+    def current(cls, now=None):
+        """(token, next publication in epoch seconds or None) as this process trusts it: read
+        at most once a ``KAZCMS_CONTENT_VERSION_SECONDS``, at once after a change made here
+        and once the next scheduled piece is due."""
+        now = timezone.now().timestamp() if now is None else now
+        memo = cls._remembered
+        if (
+            memo is None
+            or now - memo[2] >= settings.KAZCMS_CONTENT_VERSION_SECONDS
+            or (memo[1] is not None and now >= memo[1])
+            or memo[3] != cls.local_changes
+        ):
+            changes = cls.local_changes
+            token, next_at = cls.read()
+            if next_at is not None and next_at.timestamp() <= now:
+                cls.refresh_schedule(timezone.now())
+                token, next_at = cls.read()
+            memo = (token, next_at.timestamp() if next_at else None, now, changes)
+            cls._remembered = memo
+        return memo[0], memo[1]
+
+    @classmethod
+    def forget(cls):
+        """Drop the remembered version (tests: a rolled-back one must not be trusted)."""
+        cls._remembered = None
+
+    @classmethod
+    def cached(cls, name, compute, seconds=600):
+        """``compute()``, kept in the default cache until the content changes (or the next
+        scheduled piece is due): for counts and lists that would scan the archive."""
+        now = timezone.now().timestamp()
+        token, next_publish = cls.current(now)
+        key = f"content:{token:x}:{name}"
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            until = min(now + seconds, next_publish or now + seconds)
+            if until > now:
+                cache.set(key, value, timeout=int(until - now) or 1)
+        return value
 
     @classmethod
     def refresh_schedule(cls, now):
