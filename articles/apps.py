@@ -7,7 +7,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from articles.models.site import watch_content_changes
+        from articles.models.versions import watch_content_changes
         from articles.publishing import revisions
         from kazcms.roles import sync_roles_after_migrate
 

@@ -9,7 +9,8 @@
 - ``piece_queryset``: ArticleQuerySet: states, filters and one recipe per page
 - ``states``: State and ``state_q``, the one definition of draft/review/scheduled/published
 - ``editorial``: Correction, AuditEvent
-- ``site``: SiteSettings, ContentVersion (what the page cache keys on)
+- ``site``: SiteSettings
+- ``versions``: ContentVersion (what the page cache and cached counts key on)
 """
 
 from .base import SingletonModel, SluggedModel
@@ -18,8 +19,9 @@ from .funding import DEFAULT_ACKNOWLEDGEMENT, Funder, FundingProject, Programme
 from .people import Person
 from .photos import Photo, PhotoQuerySet
 from .pieces import Article, ArticleQuerySet, RelatedArticle, sanitize_field
-from .site import ContentVersion, SiteSettings
+from .site import SiteSettings
 from .states import State, state_q
+from .versions import ContentVersion
 from .vocabularies import Region, TaggedRegion, TaggedTopic, Topic
 
 __all__ = [

@@ -4,6 +4,8 @@ from django.db import models
 
 from articles.text import unique_slug
 
+from .versions import ContentVersion
+
 
 class SluggedModel(models.Model):
     """A named thing with a unique, never-empty slug the editor may change."""
@@ -48,8 +50,6 @@ class SingletonModel(models.Model):
 
         Kept until the content changes (a save of it is such a change): every page shows
         these, and reading them cost two queries per page."""
-        from .site import ContentVersion  # here: site builds on this module
-
         return ContentVersion.cached(
             f"singleton:{cls._meta.label_lower}",
             lambda: cls.objects.filter(pk=1).first() or cls(pk=1),

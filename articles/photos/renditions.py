@@ -252,9 +252,6 @@ def rebuild(photo):
     stale = refresh(photo)
     try:
         type(photo).objects.filter(pk=photo.pk).update(renditions=photo.renditions)
-        from articles.models.site import ContentVersion  # here: the models import this module
-
-        ContentVersion.bump()  # an update() sends no signal: cached pages must show the sizes
     except BaseException:
         delete_files(photo.image.storage, file_names(photo))
         raise
