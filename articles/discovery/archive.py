@@ -102,8 +102,10 @@ def year(request, year):
 def month(request, year, month):
     start, end = period_bounds(year, month)
     pieces = Article.objects.published()
-    newer = pieces.filter(published_at__gte=end).order_by("published_at").first()
-    older = pieces.filter(published_at__lt=start).order_by("-published_at").first()
+    # Only the dates of the neighbouring pieces, for the links to their months.
+    times = pieces.values_list("published_at", flat=True)
+    newer = times.filter(published_at__gte=end).order_by("published_at").first()
+    older = times.filter(published_at__lt=start).order_by("-published_at").first()
     return _period(
         request,
         pieces,
@@ -111,6 +113,6 @@ def month(request, year, month):
         end,
         date_format(start, "F Y"),
         year=year,
-        newer=timezone.localtime(newer.published_at).date() if newer else None,
-        older=timezone.localtime(older.published_at).date() if older else None,
+        newer=timezone.localtime(newer).date() if newer else None,
+        older=timezone.localtime(older).date() if older else None,
     )
