@@ -201,3 +201,38 @@ def test_a_save_in_another_process_shows_within_two_seconds(reader):
     saved_at = time.monotonic()
     while "Shell after" not in get(reader, piece.get_absolute_url())[1]:
         assert time.monotonic() - saved_at < 2, "the other process's save did not show in 2 s"
+
+
+def test_the_wsgi_entry_answers_hits_before_django(reader):
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test.client import RequestFactory
+
+    from kazcms.page_cache import wsgi_application
+
+    application = wsgi_application(WSGIHandler())
+
+    def call(**headers):
+        environ = RequestFactory()._base_environ(PATH_INFO=reverse("home"), **headers)
+        seen = {}
+
+        def start_response(status, response_headers):
+            seen["status"], seen["headers"] = status, dict(response_headers)
+
+        body = b"".join(application(environ, start_response))
+        return seen["status"], seen["headers"], body
+
+    piece = make_article(title="Fast path")
+    stored = reader.get(reverse("home"))
+    status, headers, body = call()
+    assert (status, headers["X-Page-Cache"]) == ("200 OK", "hit")
+    assert body == stored.content and headers["Cache-Control"] == PUBLIC
+    status, headers, body = call(HTTP_IF_NONE_MATCH=stored["ETag"])
+    assert status == "304 Not Modified" and body == b"" and headers["ETag"] == stored["ETag"]
+    # Staff go to Django (and are never served the readers' copy).
+    status, headers, _ = call(HTTP_COOKIE="sessionid=abc")
+    assert headers.get("X-Page-Cache") != "hit" and headers["Cache-Control"] == PRIVATE
+    # A change: the old copy is never served again.
+    piece.title = "Fast path changed"
+    piece.save()
+    status, headers, body = call()
+    assert headers["X-Page-Cache"] == "miss" and b"Fast path changed" in body
