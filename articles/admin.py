@@ -126,13 +126,17 @@ class PieceAdmin(FundingWarningsMixin, WorkflowAdminMixin, admin.ModelAdmin):
         "programme",
         "projects",
         "projects__funders",
-        ("regions", admin.RelatedOnlyFieldListFilter),
-        ("topics", admin.RelatedOnlyFieldListFilter),
-        "published_at",
+        # Every region and topic (a few dozen rows): "only those in use" scanned every piece.
+        ("regions", admin.RelatedFieldListFilter),
+        ("topics", admin.RelatedFieldListFilter),
+        "published_at",  # any date, today, 7 days, this month, this year
     ]
     list_select_related = ["lead_photo", "programme"]
     search_fields = ["title", "standfirst", "slug"]
-    date_hierarchy = "published_at"
+    # No date_hierarchy: its year links group every piece on each view of the list (100 ms
+    # at 100,000 pieces); the published_at filter above, and ?published_at__year=, remain.
+    # One count (of the filtered list), not a second of the whole table.
+    show_full_result_count = False
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["authors", "lead_photo", "programme", "projects"]
     readonly_fields = ["lead_photo_preview", "created_at", "updated_at"]

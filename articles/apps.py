@@ -7,9 +7,11 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
+        from articles.models.versions import watch_content_changes
         from articles.publishing import revisions
         from kazcms.roles import sync_roles_after_migrate
 
         revisions.register_models()
+        watch_content_changes()  # content changes give cached pages a new version
         # Once per migrate (sent for this app only): the roles follow kazcms/roles.py.
         post_migrate.connect(sync_roles_after_migrate, sender=self)

@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw
 from articles.discovery.search.index import fill_search_vectors
 from articles.models import (
     Article,
+    ContentVersion,
     Funder,
     FundingProject,
     Person,
@@ -69,6 +70,7 @@ def demo_photo(key, caption, alt, credit_person=None, credit_text="", **fields):
     if photo:
         if not renditions.is_current(photo):  # e.g. a database from before renditions
             renditions.rebuild(photo)
+            ContentVersion.bump()  # rebuild() writes with update(), which sends no signal
         return photo
     photo = Photo(
         caption=caption,
@@ -427,4 +429,5 @@ def generate_synthetic(count, batch_size=2000, seed=42, progress=None):
         done += size
         if progress:
             progress(done, count)
+    ContentVersion.bump()  # bulk_create sends no signal: cached pages must show the new pieces
     return done

@@ -1,3 +1,4 @@
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 
 from articles.discovery.feeds import feed_links
@@ -15,10 +16,12 @@ LATEST_ON_HOME = 10
 
 
 def home(request):
-    pieces = Article.objects.published().for_listing()
+    pieces = Article.objects.published().for_listing().prefetch_related(None)
     lead = pieces.filter(is_featured=True).first() or pieces.first()
-    latest = pieces.exclude(pk=lead.pk)[:LATEST_ON_HOME] if lead else []
-    sections = pieces.latest_per_programme() if lead else []
+    latest = list(pieces.exclude(pk=lead.pk)[:LATEST_ON_HOME]) if lead else []
+    sections = list(pieces.latest_per_programme()) if lead else []
+    # Every teaser's authors in one query, not one per block of the page.
+    prefetch_related_objects([p for p in [lead, *latest, *sections] if p], "authors")
     return render(
         request,
         "articles/home.html",
@@ -27,7 +30,7 @@ def home(request):
 
 
 def article_list(request):
-    page = paginate(request, Article.objects.published().for_listing())
+    page = paginate(request, Article.objects.published().for_listing(), count_key="latest")
     return render(
         request,
         "articles/listing.html",
@@ -44,7 +47,7 @@ def detail(request, slug):
 
 
 def _listing(request, obj, pieces, kind_label, template="articles/listing.html", **extra):
-    page = paginate(request, pieces.for_listing())
+    page = paginate(request, pieces.for_listing(), count_key=f"{obj._meta.label_lower}:{obj.pk}")
     context = {
         "object": obj,
         "page": page,

@@ -101,13 +101,25 @@ DATABASES = {
 
 # Redis is the cache once the site runs on more than one process; local memory otherwise.
 # Django's RedisCache, answering as an empty cache while Redis is unreachable (kazcms/cache.py).
+# The "pages" alias holds the anonymous page cache (kazcms/page_cache.py), apart from the
+# default's rate-limit counters so pages never evict them.
 if os.environ.get("REDIS_URL"):
     CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "kazcms.cache.DegradingRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "kazcms"),
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "kazcms") + suffix,
         }
+        for alias, suffix in (("default", ""), ("pages", "-pages"))
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "kazcms-pages",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_MAX_ENTRIES", "5000"))},
+        },
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -340,6 +352,26 @@ else:
     CONTENT_SECURITY_POLICY = {"DIRECTIVES": KAZCMS_CSP_PUBLIC}
 
 # --- End of staff security --------------------------------------------------------------
+
+# --- Go live: anonymous page cache, public Cache-Control, ETags (kazcms/page_cache.py) -------
+# First in the stack, so a hit skips every other middleware; ETags are computed after gzip.
+MIDDLEWARE.insert(0, "kazcms.page_cache.PageCacheMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("kazcms.middleware.TextGZipMiddleware"),
+    "django.middleware.http.ConditionalGetMiddleware",
+)
+# Seconds an anonymous page is kept (capped at the next scheduled publication); 0: no cache.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+KAZCMS_PAGE_CACHE_ALIAS = "pages"
+# How long a process trusts the content version it read (articles.models.site): a change made
+# by another process or node shows within this (a change in the process itself at once).
+KAZCMS_CONTENT_VERSION_SECONDS = float(os.environ.get("CONTENT_VERSION_SECONDS", "1"))
+# What browsers and CDNs may keep: short, so they too show a change within 2 seconds; ETags
+# make their revalidations 304s.
+KAZCMS_PUBLIC_CACHE_CONTROL = os.environ.get(
+    "PUBLIC_CACHE_CONTROL", "public, max-age=1, stale-while-revalidate=1"
+)
+# --- End of go live ------------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

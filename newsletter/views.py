@@ -13,6 +13,9 @@ TOO_MANY = "Too many sign-up attempts. Please wait a while and try again."
 NOT_SENT = "We could not send the confirmation email just now. Please try again in a few minutes."
 
 
+# No CSRF token: a forged sign-up can only ask for a confirmation email (double opt-in), it is
+# rate-limited per address and per client, and a token would give every page a cookie.
+@csrf_exempt
 def signup(request):
     """The sign-up form (also posted to from the box on every piece); works without JavaScript."""
     status = 200

@@ -25,10 +25,13 @@ from interviews.models import Interview
 
 from .factories import make_article, make_interview, make_newsroom, make_person
 
-pytestmark = pytest.mark.django_db
+# The page cache is on: a hidden piece must not leak through it either.
+pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
 
 SKIPPED_NAMESPACES = {"admin", "two_factor"}  # the admin and its staff sign-in pages
 SKIPPED_NAMES = {"articles:preview"}  # staff only; its own tests check the 404
+# What an anonymous page may vary on: compression, and (with languages) the reader's language.
+ALLOWED_VARY = {"accept-encoding", "accept-language"}
 SHARED_WORD = "zebrafinch"  # in every piece, so search pages have something to find
 MAX_URLS_PER_PATTERN = 400
 
@@ -167,6 +170,7 @@ def walk(client, newsroom, stop_at_first_leak=False):
     slugs, ints = candidate_values()
     canaries = [c.lower() for c in newsroom["canaries"]]
     found = {"leaks": [], "errors": [], "unfillable": [], "never_ok": [], "public_seen": False}
+    found["cookies"], found["vary"] = [], []
     found["walked"] = 0
 
     def fetch(url):
@@ -179,6 +183,12 @@ def walk(client, newsroom, stop_at_first_leak=False):
             body = body.replace(echoed, "")
         if response.status_code >= 500:
             found["errors"].append((url, response.status_code))
+        # Caches (ours, a CDN's) can hold only pages that set no cookie and vary on little.
+        if response.cookies:
+            found["cookies"].append((url, sorted(response.cookies)))
+        vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+        if vary - ALLOWED_VARY:
+            found["vary"].append((url, sorted(vary)))
         shown = [c for c in canaries if c in body]
         if shown:
             found["leaks"].append((url, shown))
@@ -220,6 +230,32 @@ def test_no_public_url_shows_a_hidden_piece(client, newsroom):
     assert not found["never_ok"], f"no data filled these (all 404): {found['never_ok']}"
     assert found["public_seen"], "the walker never saw the public piece: it is not looking"
     assert found["walked"] > 50
+
+
+def test_no_public_url_sets_a_cookie_or_varies_on_one(client, newsroom):
+    found = walk(client, newsroom)
+    assert found["walked"] > 50
+    assert not found["cookies"], f"cookies set for anonymous readers: {found['cookies'][:10]}"
+    assert not found["vary"], f"Vary beyond {sorted(ALLOWED_VARY)}: {found['vary'][:10]}"
+    assert not client.cookies, "the walk left the reader holding a cookie"
+
+
+def test_the_walker_notices_a_cookie(client, newsroom):
+    # A page carrying a CSRF token (as the sign-up box once did) must fail the walk.
+    from django.middleware.csrf import get_token
+
+    from articles import views
+
+    render = views.render
+
+    def render_with_token(request, *args, **kwargs):
+        get_token(request)
+        return render(request, *args, **kwargs)
+
+    with mock.patch.object(views, "render", render_with_token):
+        found = walk(client, newsroom)
+    assert any(url == reverse("home") for url, _ in found["cookies"])
+    assert any(url == reverse("home") for url, _ in found["vary"])
 
 
 def test_the_walker_notices_a_leak(client, newsroom, monkeypatch):

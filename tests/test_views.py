@@ -215,9 +215,12 @@ def _rich_article(n, model_factory=make_article, **extra):
 
 
 def _count_queries(client, url):
+    """Queries of one page view in steady state: the page cache is off (tests/conftest.py) and
+    the site-wide reads every page shares (content version, settings rows) are warm."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    assert client.get(url).status_code == 200
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx.captured_queries)

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from articles.models import Article
+from articles.models import Article, ContentVersion
 from articles.pagination import paginate
 
 
@@ -50,26 +50,33 @@ def period_bounds(year, month=None):
     return timezone.make_aware(start), timezone.make_aware(end)
 
 
-def month_counts(pieces):
-    """[(first day of month, number of pieces)], newest first, in one query."""
-    rows = (
-        pieces.order_by()
-        .annotate(month=TruncMonth("published_at"))
-        .values("month")
-        .annotate(count=Count("pk"))
-        .order_by("-month")
-    )
-    return [(timezone.localtime(row["month"]).date(), row["count"]) for row in rows]
+def month_counts(pieces, name):
+    """[(first day of month, number of pieces)], newest first, in one query, kept until the
+    content changes under ``name`` (grouping every row is what grew with the archive)."""
+
+    def count():
+        rows = (
+            pieces.order_by()
+            .annotate(month=TruncMonth("published_at"))
+            .values("month")
+            .annotate(count=Count("pk"))
+            .order_by("-month")
+        )
+        return [(timezone.localtime(row["month"]).date(), row["count"]) for row in rows]
+
+    return ContentVersion.cached(f"archive-months:{name}", count)
 
 
 def index(request):
-    months = month_counts(Article.objects.published())
+    months = month_counts(Article.objects.published(), "all")
     return render(request, "articles/archive.html", {"months": months})
 
 
 def _period(request, pieces, start, end, heading, **context):
     in_period = pieces.filter(published_at__gte=start, published_at__lt=end)
-    page = paginate(request, in_period.for_listing())
+    page = paginate(
+        request, in_period.for_listing(), count_key=f"archive:{start:%Y-%m-%d}:{end:%Y-%m-%d}"
+    )
     if not page.object_list:
         raise Http404("Nothing was published then")
     return render(
@@ -88,15 +95,17 @@ def _period(request, pieces, start, end, heading, **context):
 def year(request, year):
     start, end = period_bounds(year)
     pieces = Article.objects.published()
-    months = month_counts(pieces.filter(published_at__gte=start, published_at__lt=end))
+    months = month_counts(pieces.filter(published_at__gte=start, published_at__lt=end), year)
     return _period(request, pieces, start, end, str(year), year=year, months=months)
 
 
 def month(request, year, month):
     start, end = period_bounds(year, month)
     pieces = Article.objects.published()
-    newer = pieces.filter(published_at__gte=end).order_by("published_at").first()
-    older = pieces.filter(published_at__lt=start).order_by("-published_at").first()
+    # Only the dates of the neighbouring pieces, for the links to their months.
+    times = pieces.values_list("published_at", flat=True)
+    newer = times.filter(published_at__gte=end).order_by("published_at").first()
+    older = times.filter(published_at__lt=start).order_by("-published_at").first()
     return _period(
         request,
         pieces,
@@ -104,6 +113,6 @@ def month(request, year, month):
         end,
         date_format(start, "F Y"),
         year=year,
-        newer=timezone.localtime(newer.published_at).date() if newer else None,
-        older=timezone.localtime(older.published_at).date() if older else None,
+        newer=timezone.localtime(newer).date() if newer else None,
+        older=timezone.localtime(older).date() if older else None,
     )

@@ -20,6 +20,7 @@ from django.utils.functional import cached_property
 
 from articles.models import (
     Article,
+    ContentVersion,
     Funder,
     FundingProject,
     Person,
@@ -29,6 +30,7 @@ from articles.models import (
     Topic,
     state_q,
 )
+from articles.pagination import VersionedCountPaginator
 
 NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000  # Google's maximum per news sitemap
@@ -42,6 +44,11 @@ class PieceSitemap(Sitemap):
 
     def items(self):
         return Article.objects.published().for_sitemap().order_by("-published_at", "-pk")
+
+    @property
+    def paginator(self):
+        # The count decides the pages of the index and of this section: kept, not rescanned.
+        return VersionedCountPaginator(self._items(), self.limit, count_key="sitemap-pieces")
 
     def lastmod(self, item):
         return item.modified_at
@@ -84,14 +91,18 @@ class ListingSitemap(Sitemap):
 
     @cached_property
     def _objects(self):
-        published = state_q(State.PUBLISHED, prefix=f"{self.lookup}__")
-        return list(
-            self.model.objects.annotate(
-                latest_piece_at=Max(f"{self.lookup}__published_at", filter=published)
+        def grouped():
+            published = state_q(State.PUBLISHED, prefix=f"{self.lookup}__")
+            return list(
+                self.model.objects.annotate(
+                    latest_piece_at=Max(f"{self.lookup}__published_at", filter=published)
+                )
+                .filter(latest_piece_at__isnull=False)
+                .order_by("pk")
             )
-            .filter(latest_piece_at__isnull=False)
-            .order_by("pk")
-        )
+
+        # Grouping every piece: kept until the content changes.
+        return ContentVersion.cached(f"sitemap:{self.model._meta.label_lower}", grouped)
 
     def items(self):
         return self._objects

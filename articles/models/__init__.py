@@ -10,6 +10,7 @@
 - ``states``: State and ``state_q``, the one definition of draft/review/scheduled/published
 - ``editorial``: Correction, AuditEvent
 - ``site``: SiteSettings
+- ``versions``: ContentVersion (what the page cache and cached counts key on)
 """
 
 from .base import SingletonModel, SluggedModel
@@ -20,6 +21,7 @@ from .photos import Photo, PhotoQuerySet
 from .pieces import Article, ArticleQuerySet, RelatedArticle, sanitize_field
 from .site import SiteSettings
 from .states import State, state_q
+from .versions import ContentVersion
 from .vocabularies import Region, TaggedRegion, TaggedTopic, Topic
 
 __all__ = [
@@ -27,6 +29,7 @@ __all__ = [
     "Article",
     "ArticleQuerySet",
     "AuditEvent",
+    "ContentVersion",
     "Correction",
     "Funder",
     "FundingProject",

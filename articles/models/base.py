@@ -4,6 +4,8 @@ from django.db import models
 
 from articles.text import unique_slug
 
+from .versions import ContentVersion
+
 
 class SluggedModel(models.Model):
     """A named thing with a unique, never-empty slug the editor may change."""
@@ -44,5 +46,11 @@ class SingletonModel(models.Model):
 
     @classmethod
     def load(cls):
-        """The settings row, or the defaults while staff have not saved any (no write on read)."""
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
+        """The settings row, or the defaults while staff have not saved any (no write on read).
+
+        Kept until the content changes (a save of it is such a change): every page shows
+        these, and reading them cost two queries per page."""
+        return ContentVersion.cached(
+            f"singleton:{cls._meta.label_lower}",
+            lambda: cls.objects.filter(pk=1).first() or cls(pk=1),
+        )

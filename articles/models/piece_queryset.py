@@ -4,10 +4,10 @@ recipe per page (``for_listing``, ``for_detail``, ``for_feed``, ``for_sitemap``,
 from datetime import timedelta
 
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Exists, OuterRef, Q
 
 from .states import State, day_start, state_q
+from .versions import ContentVersion
 from .vocabularies import TaggedRegion, TaggedTopic
 
 
@@ -80,9 +80,10 @@ class ArticleQuerySet(models.QuerySet):
         return links.objects.filter(to_article__in=pieces.objects.published())
 
     def for_listing(self):
-        """What a teaser needs: photo, credit, programme and authors (never the search vector)."""
+        """What a teaser needs: photo, credit, programme and authors (never the body or the
+        search vector, the two large columns; tests/test_page_cost.py checks the SQL)."""
         return (
-            self.defer("search_vector")
+            self.defer("body", "search_vector")
             .select_related("lead_photo__credit_person", "programme")
             .prefetch_related("authors")
         )
@@ -100,18 +101,25 @@ class ArticleQuerySet(models.QuerySet):
                 "corrections",
                 models.Prefetch(
                     "related_links",
-                    queryset=self._public_related_links().select_related("to_article__lead_photo"),
+                    queryset=self._public_related_links()
+                    .select_related("to_article")
+                    .defer("to_article__body", "to_article__search_vector"),
                 ),
             )
         )
 
     def for_feed(self):
-        """What a feed item needs: authors, regions and topics, the lead photo and its credit."""
+        """What a feed item needs: authors, regions and topics, the lead photo and its credit
+        (items show the standfirst, never the body)."""
         return (
-            self.defer("search_vector")
+            self.defer("body", "search_vector")
             .select_related("lead_photo__credit_person")
             .prefetch_related("authors", "regions", "topics")
         )
+
+    def for_links(self):
+        """Only what a link to a piece needs: its title and address ("More on this")."""
+        return self.only("title", "slug", "piece_type", "published_at")
 
     def for_sitemap(self):
         """Only what a sitemap entry needs: the address and the dates."""
@@ -167,14 +175,17 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def latest_per_programme(self, per_programme=4):
-        """The newest pieces of each programme, ranked in the database (one query)."""
-        ranked = self.filter(programme__isnull=False).annotate(
-            programme_rank=Window(
-                RowNumber(),
-                partition_by=F("programme"),
-                order_by=[F("published_at").desc(), F("pk").desc()],
-            )
+        """The newest pieces of each programme, in one query: for each programme (they are
+        few) a small LIMIT subquery on the (programme, published_at) index. A window over
+        every published row grew with the archive."""
+        programmes = self.model._meta.get_field("programme").related_model.objects
+        programme_ids = ContentVersion.cached(
+            "programme-ids", lambda: list(programmes.order_by("pk").values_list("pk", flat=True))
         )
-        return ranked.filter(programme_rank__lte=per_programme).order_by(
-            "programme__name", "programme_rank"
-        )
+        if not programme_ids:
+            return self.none()
+        newest = Q()
+        for pk in programme_ids:
+            latest = self.filter(programme=pk).order_by("-published_at", "-pk")
+            newest |= Q(pk__in=latest.values("pk")[:per_programme])
+        return self.filter(newest).order_by("programme__name", "-published_at", "-pk")

@@ -156,7 +156,16 @@ class Article(models.Model):
     class Meta:
         ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_public_idx")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_public_idx"),
+            # The home page's newest few per programme, and its lead story, without a scan.
+            models.Index(fields=["programme", "-published_at"], name="article_programme_idx"),
+            models.Index(
+                fields=["-published_at"],
+                condition=Q(is_featured=True),
+                name="article_featured_idx",
+            ),
+        ]
         permissions = [
             ("publish_article", "Can publish, schedule and unpublish pieces"),
             ("edit_others_article", "Can edit other people's pieces and published pieces"),
@@ -353,7 +362,7 @@ class Article(models.Model):
     def more_on_this(self):
         """The editor's related pieces; without any, published pieces sharing regions/topics."""
         return self.related_articles() or list(
-            Article.objects.published().sharing_tags_with(self)[: self.MORE_ON_THIS]
+            Article.objects.published().for_links().sharing_tags_with(self)[: self.MORE_ON_THIS]
         )
 
 
