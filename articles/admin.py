@@ -20,6 +20,7 @@ from articles.models import (
     Photo,
     Region,
     RelatedArticle,
+    SitePage,
     SiteSettings,
     Topic,
 )
@@ -56,6 +57,18 @@ class SiteSettingsAdmin(EditGuardAdminMixin, admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         settings_row, _ = SiteSettings.objects.get_or_create(pk=1)
         return redirect("admin:articles_sitesettings_change", settings_row.pk)
+
+
+@admin.register(SitePage)
+class SitePageAdmin(EditGuardAdminMixin, admin.ModelAdmin):
+    """About, Contact, Editorial policy, Donate: the simple pages the footer links."""
+
+    list_display = ["name", "slug", "in_footer", "position", "updated_at"]
+    list_editable = ["in_footer", "position"]
+    search_fields = ["name", "body"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "description", "body", ("in_footer", "position")]
+    view_on_site = True
 
 
 class TagAutocompleteFormMixin(forms.ModelForm):

@@ -23,6 +23,7 @@ from articles.models import (
     Photo,
     Programme,
     Region,
+    SitePage,
     SiteSettings,
     TaggedRegion,
     TaggedTopic,
@@ -141,12 +142,52 @@ def register_builder(name, build):
     _builders[name] = build
 
 
+DEMO_PAGES = [
+    ("about", "About us", "Who we are and how we work.", [
+        "We are a network of reporters and editors across Central Asia. We publish analysis, "
+        "news and interviews in English, Russian, Kazakh and Kyrgyz.",
+        "Our reporters are trained and edited by our own bureau; what we publish is checked "
+        "by at least two editors.",
+    ]),
+    ("contact", "Contact", "How to reach the newsroom, safely.", [
+        "Write to the bureau at desk@example.org. For anything sensitive, ask us first for a "
+        "secure channel; do not send documents by ordinary email.",
+    ]),
+    ("editorial-policy", "Editorial policy", "How we report, correct and protect sources.", [
+        "We correct errors openly, with a note at the foot of the piece saying what changed.",
+        "We protect the people who talk to us: some of our writers publish under pen names, "
+        "and we never name a source who asked not to be named.",
+    ]),
+    ("donate", "Donate", "Support independent reporting from Central Asia.", [
+        "Our work is funded by grants and by readers. A donation of any size keeps local "
+        "reporters working; write to support@example.org to give by bank transfer.",
+    ]),
+]  # fmt: skip
+
+
+def _load_pages():
+    pages = {}
+    for position, (slug, name, description, texts) in enumerate(DEMO_PAGES, start=1):
+        pages[slug], _ = SitePage.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "description": description,
+                "body": paragraphs(*texts),
+                "position": position,
+            },
+        )
+    return pages
+
+
 @transaction.atomic
 def load_demo_newsroom():
     """Create (or find) the demo newsroom; safe to run any number of times."""
+    pages = _load_pages()
     site = SiteSettings.load()
-    if not site.donate_url:
-        site.donate_url = "mailto:support@example.org?subject=Donation"
+    if not site.donate_url or site.donate_url.startswith("mailto:"):
+        site.donate_url = pages["donate"].get_absolute_url()
+        site.telegram_url = site.telegram_url or "https://t.me/example_newsroom"
         site.save()
     newsroom = _load_core()
     for build in _builders.values():

@@ -9,7 +9,16 @@ from articles.discovery.search.query import (
     is_capped,
     result_pieces,
 )
-from articles.models import Article, Funder, FundingProject, Person, Programme, Region, Topic
+from articles.models import (
+    Article,
+    Funder,
+    FundingProject,
+    Person,
+    Programme,
+    Region,
+    SitePage,
+    Topic,
+)
 from articles.pagination import paginate
 
 LATEST_ON_HOME = 10
@@ -82,6 +91,11 @@ def topics(request):
     return _vocabulary_index(
         request, Topic, "Topics", "The subjects we cover, with our pieces on each."
     )
+
+
+def site_page(request, slug):
+    page = get_object_or_404(SitePage, slug=slug)
+    return render(request, "articles/site_page.html", {"page": page})
 
 
 def region(request, slug):

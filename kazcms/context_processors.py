@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from articles.models import SiteSettings
+from articles.models import ContentVersion, SitePage, SiteSettings
 
 
 def site(request):
@@ -14,4 +14,8 @@ def site(request):
         "site_name": settings.KAZCMS_SITE_NAME,
         "canonical_url": canonical,
         "site_settings": SimpleLazyObject(SiteSettings.load),
+        # Read on every page: kept until the content changes.
+        "footer_pages": SimpleLazyObject(
+            lambda: ContentVersion.cached("footer-pages", SitePage.footer_links)
+        ),
     }

@@ -56,6 +56,7 @@ EDITORS = [
 ADMINISTRATORS = [
     *EDITORS,
     "articles.change_sitesettings",
+    *perms("articles", ["sitepage"]),
     "newsletter.change_newslettersettings",
     *perms("auth", ["user", "group"]),
 ]

@@ -35,5 +35,8 @@ if settings.MEDIA_URL.startswith("/"):  # media on this host; the view answers i
     media_prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
     urlpatterns.append(re_path(rf"^{media_prefix}(?P<path>.*)$", views.media, name="media"))
 
+# Last, so every other address wins: About, Contact and the other pages staff edit.
+urlpatterns.append(path("<str:slug>/", article_views.site_page, name="page"))
+
 # A database outage answers 503 with Retry-After; any other uncaught error the plain 500 page.
 handler500 = "kazcms.errors.server_error"

@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 from django.utils import timezone
 
-from articles.models import Article, Correction
+from articles.models import Article, Correction, SitePage
 from interviews.models import Interview
 
 from .factories import make_article, make_interview, make_newsroom, make_person
@@ -83,6 +83,7 @@ def newsroom():
             for source in (public, public_interview):
                 source.related_links.create(to_article=piece, position=len(canaries))
             Correction.objects.create(piece=piece, text=f"Correction {word}")
+    SitePage.objects.create(name="About us", body=f"<p>Who we are. {SHARED_WORD}</p>")
     return {"public": public, "canaries": canaries}
 
 

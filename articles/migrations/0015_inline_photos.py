@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0010_sitesettings_newsletter_texts_moved'),
+        ('articles', '0013_go_live'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@
 - ``piece_queryset``: ArticleQuerySet: states, filters and one recipe per page
 - ``states``: State and ``state_q``, the one definition of draft/review/scheduled/published
 - ``editorial``: Correction, AuditEvent
-- ``site``: SiteSettings
+- ``site``: SiteSettings, SitePage (About, Contact, … at /<slug>/)
 - ``versions``: ContentVersion (what the page cache and cached counts key on)
 """
 
@@ -19,7 +19,7 @@ from .funding import DEFAULT_ACKNOWLEDGEMENT, Funder, FundingProject, Programme
 from .people import Person
 from .photos import Photo, PhotoQuerySet
 from .pieces import Article, ArticleQuerySet, RelatedArticle, sanitize_field
-from .site import SiteSettings
+from .site import SitePage, SiteSettings
 from .states import State, state_q
 from .versions import ContentVersion
 from .vocabularies import Region, TaggedRegion, TaggedTopic, Topic
@@ -39,6 +39,7 @@ __all__ = [
     "Programme",
     "RelatedArticle",
     "Region",
+    "SitePage",
     "SiteSettings",
     "SingletonModel",
     "SluggedModel",
