@@ -125,7 +125,7 @@ def test_public_page_links_to_the_bucket(client, editor_client, s3_media, s3_end
     assert linked <= keys(s3, bucket_name)
     assert "/media/" not in html
     # What a reader's browser then fetches: the public URL answers with the image.
-    src = re.search(r'<img[^>]+src="([^"]+)"', html).group(1)
+    src = re.search(r'<figure class="photo[^"]*">.*?<img[^>]+src="([^"]+)"', html, re.S).group(1)
     assert src.startswith(bucket_url)
     with urllib.request.urlopen(src, timeout=10) as response:  # noqa: S310 (loopback test server)
         assert response.headers["Content-Type"] in {"image/jpeg", "image/webp"}
