@@ -283,7 +283,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True  # the lockout page says so
-AXES_CLIENT_IP_CALLABLE = "newsletter.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "articles.client_address.client_ip"
 AXES_USERNAME_CALLABLE = "kazcms.staff.lockout.username_of"
 AXES_LOCKOUT_CALLABLE = "kazcms.staff.lockout.lockout_response"
 # The sign-in wizard's password field, masked in axes' logs.

@@ -2,6 +2,7 @@
 
 - ``base``: SluggedModel (the named things' slug rule), SingletonModel (settings rows)
 - ``people``: Person
+- ``identity``: SealedIdentity, who is behind a pen name (restricted)
 - ``funding``: Programme (bureaus), Funder, FundingProject
 - ``photos``: Photo and its queryset
 - ``vocabularies``: Region and Topic tags and their through models
@@ -9,15 +10,18 @@
 - ``piece_queryset``: ArticleQuerySet: states, filters and one recipe per page
 - ``states``: State and ``state_q``, the one definition of draft/review/scheduled/published
 - ``editorial``: Correction, AuditEvent
+- ``preview_links``: PreviewLink and PreviewLinkView, outsiders' previews of a piece
 - ``site``: SiteSettings
 """
 
 from .base import SingletonModel, SluggedModel
 from .editorial import AuditEvent, Correction
 from .funding import DEFAULT_ACKNOWLEDGEMENT, Funder, FundingProject, Programme
+from .identity import SealedIdentity
 from .people import Person
 from .photos import Photo, PhotoQuerySet
 from .pieces import Article, ArticleQuerySet, RelatedArticle, sanitize_field
+from .preview_links import PreviewLink, PreviewLinkView
 from .site import SiteSettings
 from .states import State, state_q
 from .vocabularies import Region, TaggedRegion, TaggedTopic, Topic
@@ -33,9 +37,12 @@ __all__ = [
     "Person",
     "Photo",
     "PhotoQuerySet",
+    "PreviewLink",
+    "PreviewLinkView",
     "Programme",
     "RelatedArticle",
     "Region",
+    "SealedIdentity",
     "SiteSettings",
     "SingletonModel",
     "SluggedModel",
