@@ -274,6 +274,9 @@ LOGIN_REDIRECT_URL = "admin:index"  # a refused ?next= lands on the admin home, 
 TWO_FACTOR_PATCH_ADMIN = False  # StaffAdminSite.login sends to the wizard or to enrolment
 TWO_FACTOR_WEBAUTHN_RP_NAME = KAZCMS_SITE_NAME
 TWO_FACTOR_WEBAUTHN_RP_ID = os.environ.get("TWO_FACTOR_WEBAUTHN_RP_ID") or None  # default: host
+# An authenticator's secret is shown once, at enrolment: the admin never shows it again (its QR
+# pages answer 403, also for a device that does not exist, where the library would fail).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Roles whose members cannot use the admin without a verified second factor (superusers always).
 KAZCMS_SECOND_FACTOR_ROLES = env_list("KAZCMS_SECOND_FACTOR_ROLES", "Editors,Administrators")
 

@@ -126,6 +126,7 @@ class TestOpening:
         assert re.search(r'<meta name="robots" content="noindex[^"]*">', html)
         assert response["Cache-Control"] == "private, no-store"
         assert response["Referrer-Policy"] == "no-referrer"
+        assert "script-src 'none'" in response["Content-Security-Policy"]  # readers' policy
         assert token not in html  # not in the canonical link, nor anywhere else
         assert "sessionid" not in response.cookies  # an outsider is not signed in to anything
 
