@@ -130,6 +130,13 @@ class TestOpening:
         assert token not in html  # not in the canonical link, nor anywhere else
         assert "sessionid" not in response.cookies  # an outsider is not signed in to anything
 
+    def test_the_preview_shows_no_other_unpublished_piece(self, client, draft):
+        other = make_draft(title="Otherdraftcanary unreleased")
+        draft.related_links.create(to_article=other, position=1)
+        _, token = link_for(draft)
+        html = open_link(client, token).content.decode()
+        assert "draftmarker" in html and "Otherdraftcanary" not in html
+
     def test_an_interview_previews_with_its_dialogue(self, client):
         interview = make_interview(status="draft", published_at=None, segments=2)
         _, token = link_for(interview)
