@@ -229,3 +229,30 @@ class TestRefusing:
             body = response.content.decode().replace(token, "")
             answers.add((response.status_code, body, response.get("Cache-Control")))
         assert len(answers) == 1
+
+
+def test_the_list_of_all_links_revokes_a_recipients_links_at_once(desk_client, client, draft):
+    from .factories import make_article
+
+    other = make_article(title="Another piece")
+    (first, first_token), (second, second_token) = link_for(draft), link_for(other)
+    keep, keep_token = link_for(draft, recipient_name="Someone Else", recipient_email="s@x.org")
+    listing = reverse("admin:articles_previewlink_changelist")
+    page = desk_client.get(listing, {"q": "dana@example.org"}).content.decode()
+    assert "Dana Donor" in page and "Someone Else" not in page
+    assert first_token not in page and first.token_hash not in page
+    response = desk_client.post(
+        listing,
+        {
+            "action": "revoke_links",
+            "_selected_action": [first.pk, second.pk],
+            "listed_at": timezone.now().isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    assert open_link(client, first_token).status_code == 404
+    assert open_link(client, second_token).status_code == 404
+    assert open_link(client, keep_token).status_code == 200
+    assert PreviewLink.objects.filter(revoked_at=None).get() == keep
+    revoked = desk_client.get(listing, {"state": "revoked"}).content.decode()
+    assert "Dana Donor" in revoked and "Someone Else" not in revoked

@@ -3,13 +3,13 @@
 ``PreviewLinksAdminMixin`` (in ``PieceAdmin``) adds context and URLs only: the change page
 lists the piece's links (``admin/articles/_preview_links.html``); the piece's "Preview links"
 page creates one (its full address is shown once, on the answer to the POST, and never
-stored) and revokes one with one button.
+stored) and revokes one with one button. ``PreviewLinkAdmin`` lists every piece's links.
 """
 
 from datetime import timedelta
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -124,3 +124,57 @@ class PreviewLinksAdminMixin:
         preview_links.revoke(link, request.user)
         messages.success(request, f"The preview link for {link.recipient_name} no longer works.")
         return redirect(piece.admin_url("preview_links"))
+
+
+class StateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return PreviewLink.State.choices
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == PreviewLink.State.ACTIVE:
+            return queryset.usable(now)
+        if self.value() == PreviewLink.State.EXPIRED:
+            return queryset.filter(revoked_at=None, expires_at__lte=now)
+        if self.value() == PreviewLink.State.REVOKED:
+            return queryset.exclude(revoked_at=None)
+        return queryset
+
+
+@admin.register(PreviewLink)
+class PreviewLinkAdmin(admin.ModelAdmin):
+    """Every piece's links in one list, to find a recipient's links and revoke them at once.
+
+    Links are made on their piece's page; here they are read and revoked only.
+    """
+
+    list_display = ["recipient_name", "recipient_email", "piece", "state_label", "expires_at"]
+    list_filter = [StateFilter, "created_at"]
+    list_select_related = ["piece"]
+    search_fields = ["recipient_name", "recipient_email", "note", "piece__title"]
+    date_hierarchy = "created_at"
+    fields = ["piece", "recipient_name", "recipient_email", "note", "embargo", "expires_at"]
+    actions = ["revoke_links"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_revoke_permission(self, request):
+        return request.user.has_perm("articles.change_previewlink")
+
+    @admin.display(description="State")
+    def state_label(self, obj):
+        return obj.state.label
+
+    @admin.action(description="Revoke the selected links", permissions=["revoke"])
+    def revoke_links(self, request, queryset):
+        links = list(queryset.filter(revoked_at=None).select_related("piece"))
+        for link in links:
+            preview_links.revoke(link, request.user)
+        self.message_user(request, f"{len(links)} preview link(s) revoked.", messages.SUCCESS)
