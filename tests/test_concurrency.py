@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
-from articles.models import Article, Funder, Region, SiteSettings, Topic
+from articles.models import Article, Funder, Region, SealedIdentity, SiteSettings, Topic
 from articles.publishing import transitions
 from articles.publishing.admin import WorkflowAdminMixin
 from articles.publishing.concurrency import EditGuardAdminMixin
@@ -244,6 +244,9 @@ GUARDED = {
     "articles.region": lambda: Region.objects.create(name="Ferghana Valley"),
     "articles.topic": lambda: Topic.objects.create(name="Water"),
     "articles.sitesettings": lambda: SiteSettings.objects.get_or_create(pk=1)[0],
+    "articles.sealedidentity": lambda: SealedIdentity.objects.create(
+        person=make_person(is_pen_name=True), real_name="Someone"
+    ),
     "newsletter.newslettersettings": lambda: NewsletterSettings.objects.get_or_create(pk=1)[0],
 }
 
