@@ -256,3 +256,17 @@ def test_the_list_of_all_links_revokes_a_recipients_links_at_once(desk_client, c
     assert PreviewLink.objects.filter(revoked_at=None).get() == keep
     revoked = desk_client.get(listing, {"state": "revoked"}).content.decode()
     assert "Dana Donor" in revoked and "Someone Else" not in revoked
+
+
+def test_the_preview_page_query_count_is_fixed(client):
+    from .test_views import _count_queries, _rich_article
+
+    small = _rich_article(1, model_factory=make_interview, segments=1, status="draft")
+    large = _rich_article(10, model_factory=make_interview, segments=20, status="draft")
+    small_url, large_url = (
+        reverse("articles:preview_link", args=[link_for(piece)[1]]) for piece in (small, large)
+    )
+    small_count = _count_queries(client, small_url)
+    assert _count_queries(client, large_url) == small_count
+    # The interview page's own, plus finding the link and logging the view.
+    assert small_count <= 13
