@@ -39,7 +39,7 @@ class PreviewLinkQuerySet(models.QuerySet):
 
     def for_piece_admin(self):
         """The links of a piece as its admin page lists them, with view counts (one query)."""
-        return self.select_related("created_by").annotate(
+        return self.select_related("created_by", "revoked_by").annotate(
             view_count=Count("views"), last_viewed_at=Max("views__at")
         )
 
