@@ -38,11 +38,11 @@ class PenNameAdminMixin:
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.is_pen_name and may_open(request):
-            fields.append("sealed_identity")
+            fields.append("sealed_record")
         return fields
 
     @admin.display(description="Sealed identity")
-    def sealed_identity(self, obj):
+    def sealed_record(self, obj):
         record = SealedIdentity.objects.filter(person=obj).only("pk").first()
         if record is None:
             return format_html(

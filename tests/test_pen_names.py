@@ -251,7 +251,7 @@ class TestWithThePermission:
         sealed, pen = pen_world["sealed"], pen_world["pen"]
         form = client.get(reverse("admin:articles_person_change", args=[pen.pk])).content.decode()
         record_url = reverse("admin:articles_sealedidentity_change", args=[sealed.pk])
-        assert record_url in form
+        assert f'<a href="{record_url}">Open the sealed identity</a>' in form
         before = AuditEvent.objects.filter(action=AuditEvent.Action.IDENTITY_OPENED).count()
         html = client.get(record_url, REMOTE_ADDR="192.0.2.5").content.decode()
         assert REAL_NAME in html and CONTACT in html
@@ -279,3 +279,19 @@ class TestWithThePermission:
     def test_the_record_is_not_followed_by_revisions(self, pen_world):
         assert not Version.objects.filter(serialized_data__icontains="canaryreal").exists()
         assert not Version.objects.filter(content_type__model="sealedidentity").exists()
+
+
+def test_an_administrator_records_who_is_behind_a_new_pen_name(administrator):
+    pen = make_person(name="New Penname", is_pen_name=True)
+    client = signed_in(administrator)
+    form = client.get(reverse("admin:articles_person_change", args=[pen.pk])).content.decode()
+    add_url = f"{reverse('admin:articles_sealedidentity_add')}?person={pen.pk}"
+    assert add_url in form and "Record who is behind this pen name" in form
+    data = form_data(client.get(add_url), form_id="sealedidentity_form")
+    assert data["person"] == str(pen.pk)
+    data.update(real_name="Secret Person", contact="via the desk")
+    assert client.post(add_url, data).status_code == 302
+    record = SealedIdentity.objects.get(person=pen)
+    assert (record.real_name, record.updated_by) == ("Secret Person", administrator)
+    saved = AuditEvent.objects.get(action=AuditEvent.Action.IDENTITY_SEALED)
+    assert "New Penname" in saved.detail and "Secret" not in saved.detail
