@@ -14,6 +14,7 @@ from articles.exports.admin import ExportMixin
 # registers their models too (programmes, funders and projects, the photo library, the audit
 # trail).
 from articles.funding.admin import FundingWarningsMixin
+from articles.identity_admin import PenNameAdminMixin
 from articles.models import (
     Article,
     Person,
@@ -28,11 +29,13 @@ from articles.photos import inline
 from articles.photos.admin import PhotoAutocompleteSelect, thumbnail
 from articles.publishing.admin import CorrectionInline, WorkflowAdminMixin, WorkflowFormMixin
 from articles.publishing.concurrency import EditGuardAdminMixin
+from articles.publishing.preview_links_admin import PreviewLinksAdminMixin
 
 
 @admin.register(Person)
-class PersonAdmin(EditGuardAdminMixin, admin.ModelAdmin):
+class PersonAdmin(PenNameAdminMixin, EditGuardAdminMixin, admin.ModelAdmin):
     list_display = ["name", "role"]
+    # Never the sealed identity's fields: autocompletes and searches answer with these.
     search_fields = ["name", "role"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -119,7 +122,9 @@ class PieceForm(WorkflowFormMixin, TagAutocompleteFormMixin):
         return body
 
 
-class PieceAdmin(FundingWarningsMixin, WorkflowAdminMixin, admin.ModelAdmin):
+class PieceAdmin(
+    PreviewLinksAdminMixin, FundingWarningsMixin, WorkflowAdminMixin, admin.ModelAdmin
+):
     """What article and interview editing share: one form, the lead photo, tags, projects."""
 
     form = PieceForm

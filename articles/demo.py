@@ -23,6 +23,7 @@ from articles.models import (
     Photo,
     Programme,
     Region,
+    SealedIdentity,
     SitePage,
     SiteSettings,
     TaggedRegion,
@@ -210,6 +211,24 @@ def _load_core():
         people[slug], _ = Person.objects.get_or_create(
             slug=slug, defaults={"name": name, "role": role, "bio": bio}
         )
+    # A reporter who writes under a pen name: readers see only it; Administrators can open who
+    # is behind it (invented here), each opening audited.
+    people["saule-tau"], created = Person.objects.get_or_create(
+        slug="saule-tau",
+        defaults={
+            "name": "Saule Tau",
+            "role": "Correspondent in the south (pen name)",
+            "bio": "Writes on water and farming from southern Kazakhstan.",
+            "is_pen_name": True,
+        },
+    )
+    if created:
+        SealedIdentity.objects.create(
+            person=people["saule-tau"],
+            real_name="(demo) an invented reporter",
+            contact="Through the bureau chief only.",
+            notes="Demo record: no real person.",
+        )
 
     programme, _ = Programme.objects.get_or_create(
         slug="central-asia-bureau",
@@ -322,7 +341,7 @@ def _load_core():
             "Farmers downstream say a late release can cost them a whole season.",
         ),
         kind=Article.Kind.COMMENT, published_at=base_time - timedelta(days=1), lead_photo=steppe,
-        authors=[people["timur-bekov"]],
+        authors=[people["timur-bekov"], people["saule-tau"]],
         regions=[regions["Kyrgyzstan"], regions["Tajikistan"], regions["Central Asia"]],
         topics=[topics["Economy"]], projects=[voices], **common,
     )  # fmt: skip

@@ -4,7 +4,7 @@ from articles import views
 from articles.discovery import archive
 from articles.discovery.feeds import feed_urls
 from articles.discovery.sitemaps import sitemap_urls
-from articles.publishing import preview
+from articles.publishing import preview, preview_links
 
 register_converter(archive.YearConverter, "yyyy")
 register_converter(archive.MonthConverter, "mm")
@@ -24,6 +24,8 @@ urlpatterns = [
     path("funders/<str:slug>/", views.funder, name="funder"),
     path("people/<str:slug>/", views.person, name="person"),
     path("preview/<int:pk>/", preview.preview, name="preview"),  # staff only, never cached
+    # Outsiders' previews: the token is the key (articles/publishing/preview_links.py).
+    path("preview/<str:token>/", preview_links.preview_link, name="preview_link"),
     # Date archive
     path("archive/", archive.index, name="archive"),
     path("archive/<yyyy:year>/", archive.year, name="archive_year"),

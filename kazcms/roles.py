@@ -50,6 +50,9 @@ EDITORS = [
     *perms("interviews", ["interview", "segment"]),
     *perms("newsletter", ["subscriber"], ["change", "view"]),
     "newsletter.export_subscribers",
+    # Outsiders' preview links: create, revoke (a change) and see them with their views.
+    *perms("articles", ["previewlink"], ["add", "change", "view"]),
+    "articles.view_previewlinkview",
 ]
 
 # Everything editors do, plus users, roles and the site's texts.
@@ -59,6 +62,9 @@ ADMINISTRATORS = [
     *perms("articles", ["sitepage"]),
     "newsletter.change_newslettersettings",
     *perms("auth", ["user", "group"]),
+    # Who is behind a pen name: only this role opens the sealed records (each opening audited).
+    "articles.open_sealedidentity",
+    *perms("articles", ["sealedidentity"]),
 ]
 
 ROLES = {

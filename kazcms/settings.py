@@ -286,6 +286,9 @@ LOGIN_REDIRECT_URL = "admin:index"  # a refused ?next= lands on the admin home, 
 TWO_FACTOR_PATCH_ADMIN = False  # StaffAdminSite.login sends to the wizard or to enrolment
 TWO_FACTOR_WEBAUTHN_RP_NAME = KAZCMS_SITE_NAME
 TWO_FACTOR_WEBAUTHN_RP_ID = os.environ.get("TWO_FACTOR_WEBAUTHN_RP_ID") or None  # default: host
+# An authenticator's secret is shown once, at enrolment: the admin never shows it again (its QR
+# pages answer 403, also for a device that does not exist, where the library would fail).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Roles whose members cannot use the admin without a verified second factor (superusers always).
 KAZCMS_SECOND_FACTOR_ROLES = env_list("KAZCMS_SECOND_FACTOR_ROLES", "Editors,Administrators")
 
@@ -295,7 +298,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True  # the lockout page says so
-AXES_CLIENT_IP_CALLABLE = "newsletter.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "articles.client_address.client_ip"
 AXES_USERNAME_CALLABLE = "kazcms.staff.lockout.username_of"
 AXES_LOCKOUT_CALLABLE = "kazcms.staff.lockout.lockout_response"
 # The sign-in wizard's password field, masked in axes' logs.

@@ -9,23 +9,10 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
+from articles.client_address import client_ip  # noqa: F401 (the one rule, used by the views)
+
 # (attempts, seconds); settings.NEWSLETTER_RATE_LIMITS overrides either.
 DEFAULT_LIMITS = {"ip": (10, 60 * 60), "email": (3, 24 * 60 * 60)}
-
-
-def client_ip(request):
-    """The reader's IP: REMOTE_ADDR, or the address our own proxies saw (KAZCMS_PROXY_COUNT)."""
-    proxies = getattr(settings, "KAZCMS_PROXY_COUNT", 0)
-    if proxies:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        # Entries left of the ones our proxies appended can be forged by the client.
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def allow(scope, value):

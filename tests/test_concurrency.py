@@ -5,7 +5,15 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
-from articles.models import Article, Funder, Region, SitePage, SiteSettings, Topic
+from articles.models import (
+    Article,
+    Funder,
+    Region,
+    SealedIdentity,
+    SitePage,
+    SiteSettings,
+    Topic,
+)
 from articles.publishing import transitions
 from articles.publishing.admin import WorkflowAdminMixin
 from articles.publishing.concurrency import EditGuardAdminMixin
@@ -245,6 +253,9 @@ GUARDED = {
     "articles.topic": lambda: Topic.objects.create(name="Water"),
     "articles.sitesettings": lambda: SiteSettings.objects.get_or_create(pk=1)[0],
     "articles.sitepage": lambda: SitePage.objects.create(name="About us", body="<p>Who.</p>"),
+    "articles.sealedidentity": lambda: SealedIdentity.objects.create(
+        person=make_person(is_pen_name=True), real_name="Someone"
+    ),
     "newsletter.newslettersettings": lambda: NewsletterSettings.objects.get_or_create(pk=1)[0],
 }
 

@@ -20,7 +20,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 from django.utils import timezone
 
-from articles.models import Article, Correction, SitePage
+from articles.models import Article, Correction, PreviewLink, SitePage
+from articles.publishing import preview_links
 from interviews.models import Interview
 
 from .factories import make_article, make_interview, make_newsroom, make_person
@@ -32,6 +33,9 @@ SKIPPED_NAMESPACES = {"admin", "two_factor"}  # the admin and its staff sign-in 
 SKIPPED_NAMES = {"articles:preview"}  # staff only; its own tests check the 404
 # What an anonymous page may vary on: compression, and (with languages) the reader's language.
 ALLOWED_VARY = {"accept-encoding", "accept-language"}
+# Routes no data can open (the key is a secret the database does not hold): every address the
+# walker makes for them, and the stored token fingerprints themselves, must be 404.
+NOT_FOUND_NAMES = {"articles:preview_link"}
 SHARED_WORD = "zebrafinch"  # in every piece, so search pages have something to find
 MAX_URLS_PER_PATTERN = 400
 
@@ -83,6 +87,8 @@ def newsroom():
             for source in (public, public_interview):
                 source.related_links.create(to_article=piece, position=len(canaries))
             Correction.objects.create(piece=piece, text=f"Correction {word}")
+            # An outsider's link exists, but its token is nowhere the walker can find it.
+            preview_links.issue(piece, None, recipient_name="Donor", recipient_email="d@x.org")
     SitePage.objects.create(name="About us", body=f"<p>Who we are. {SHARED_WORD}</p>")
     return {"public": public, "canaries": canaries}
 
@@ -172,6 +178,7 @@ def walk(client, newsroom, stop_at_first_leak=False):
     canaries = [c.lower() for c in newsroom["canaries"]]
     found = {"leaks": [], "errors": [], "unfillable": [], "never_ok": [], "public_seen": False}
     found["cookies"], found["vary"] = [], []
+    found["not_404"] = []
     found["walked"] = 0
 
     def fetch(url):
@@ -202,6 +209,12 @@ def walk(client, newsroom, stop_at_first_leak=False):
         # Keys of dicts handed to a view (e.g. the sections of a sitemap) are values too.
         extra = [k for v in pattern.default_args.values() if isinstance(v, dict) for k in v]
         urls = urls_for(route, name, pattern, [*slugs, *map(str, extra)], ints)
+        if name in NOT_FOUND_NAMES:
+            stored = PreviewLink.objects.values_list("token_hash", "token_prefix")
+            secrets = ["bogus-token-" + "x" * 31, *itertools.chain.from_iterable(stored)]
+            urls += [reverse(name, args=[value]) for value in secrets]
+            found["not_404"] += [url for url in urls if fetch(url) != 404]
+            continue
         if not urls:
             found["unfillable"].append(route)
             continue
@@ -228,6 +241,7 @@ def test_no_public_url_shows_a_hidden_piece(client, newsroom):
     assert not leaks, f"hidden pieces shown on {len(leaks)} public URLs: {leaks[:10]}"
     assert not errors, f"server errors on {len(errors)} URLs: {errors[:10]}"
     assert not found["unfillable"], f"teach the walker these routes: {found['unfillable']}"
+    assert not found["not_404"], f"opened without their secret: {found['not_404'][:10]}"
     assert not found["never_ok"], f"no data filled these (all 404): {found['never_ok']}"
     assert found["public_seen"], "the walker never saw the public piece: it is not looking"
     assert found["walked"] > 50

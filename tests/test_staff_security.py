@@ -412,3 +412,11 @@ def test_staff_sessions_last_a_working_day_of_inactivity_renewed_on_each_request
 def test_readers_get_no_session_cookie(client):
     response = client.get("/")
     assert "sessionid" not in response.cookies
+
+
+def test_the_admin_never_shows_an_authenticator_secret_again(editor_client, editor):
+    device = TOTPDevice.objects.get(user=editor)  # enrolled by the verified sign-in
+    for view in ("config", "qrcode"):
+        for pk in (device.pk, device.pk + 1000):  # a missing device is refused too, not a 500
+            url = reverse(f"admin:otp_totp_totpdevice_{view}", kwargs={"pk": pk})
+            assert editor_client.get(url).status_code == 403, url

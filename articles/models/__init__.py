@@ -2,6 +2,7 @@
 
 - ``base``: SluggedModel (the named things' slug rule), SingletonModel (settings rows)
 - ``people``: Person
+- ``identity``: SealedIdentity, who is behind a pen name (restricted)
 - ``funding``: Programme (bureaus), Funder, FundingProject
 - ``photos``: Photo and its queryset
 - ``vocabularies``: Region and Topic tags and their through models
@@ -9,6 +10,7 @@
 - ``piece_queryset``: ArticleQuerySet: states, filters and one recipe per page
 - ``states``: State and ``state_q``, the one definition of draft/review/scheduled/published
 - ``editorial``: Correction, AuditEvent
+- ``preview_links``: PreviewLink and PreviewLinkView, outsiders' previews of a piece
 - ``site``: SiteSettings, SitePage (About, Contact, … at /<slug>/)
 - ``versions``: ContentVersion (what the page cache and cached counts key on)
 """
@@ -16,9 +18,11 @@
 from .base import SingletonModel, SluggedModel
 from .editorial import AuditEvent, Correction
 from .funding import DEFAULT_ACKNOWLEDGEMENT, Funder, FundingProject, Programme
+from .identity import SealedIdentity
 from .people import Person
 from .photos import Photo, PhotoQuerySet
 from .pieces import Article, ArticleQuerySet, RelatedArticle, sanitize_field
+from .preview_links import PreviewLink, PreviewLinkView
 from .site import SitePage, SiteSettings
 from .states import State, state_q
 from .versions import ContentVersion
@@ -36,10 +40,13 @@ __all__ = [
     "Person",
     "Photo",
     "PhotoQuerySet",
+    "PreviewLink",
+    "PreviewLinkView",
     "Programme",
     "RelatedArticle",
     "Region",
     "SitePage",
+    "SealedIdentity",
     "SiteSettings",
     "SingletonModel",
     "SluggedModel",

@@ -75,6 +75,12 @@ class AuditEvent(models.Model):
         RECOVERY_CODES = "recovery_codes", "Recovery codes generated"
         RECOVERY_CODE_USED = "recovery_code_used", "Signed in with a recovery code"
         PASSWORD_CHANGED = "password_changed", "Password changed"
+        # Pen names and outsiders' preview links (the detail never holds a real name or a
+        # whole token).
+        IDENTITY_OPENED = "identity_opened", "Opened a sealed identity"
+        IDENTITY_SEALED = "identity_sealed", "Saved a sealed identity"
+        PREVIEW_LINK_CREATED = "preview_link_created", "Created a preview link"
+        PREVIEW_LINK_REVOKED = "preview_link_revoked", "Revoked a preview link"
 
     piece = models.ForeignKey(
         Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"

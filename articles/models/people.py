@@ -16,6 +16,14 @@ class Person(SluggedModel):
         help_text="E.g. “senior analyst for Eurasia at a risk consultancy”.",
     )
     bio = models.TextField("short bio", blank=True)
+    # Readers only ever see ``name``; who is behind a pen name is in the SealedIdentity
+    # (articles/models/identity.py), which only holders of its own permission open.
+    is_pen_name = models.BooleanField(
+        "pen name",
+        default=False,
+        help_text="The name is a pen name: readers and staff see only it. Who is behind it is "
+        "kept in a sealed record only administrators can open.",
+    )
 
     class Meta(SluggedModel.Meta):
         verbose_name_plural = "people"

@@ -13,8 +13,8 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
 from two_factor.signals import user_verified
 
+from articles.client_address import client_ip
 from articles.models import AuditEvent
-from newsletter.ratelimit import client_ip
 
 Action = AuditEvent.Action
 
