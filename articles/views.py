@@ -1,4 +1,4 @@
-from django.db.models import prefetch_related_objects
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 
 from articles.discovery.feeds import feed_links
@@ -138,17 +138,41 @@ def funder(request, slug):
 PHOTOS_ON_PERSON_PAGE = 24
 
 
+PIECES_PER_PERSON_SECTION = 12
+
+
 def person(request, slug):
-    obj = get_object_or_404(Person, slug=slug)
+    # The sections piece types add ("Interviews with X"), and whether the person has each,
+    # asked in the query that reads them: a page costs nothing for sections it does not show.
+    kinds = [
+        (model, *section) for model in Article.piece_types() for section in model.person_sections
+    ]
+    has = {
+        f"has_{n}": Exists(model.objects.published().filter(**{lookup: OuterRef("pk")}))
+        for n, (model, lookup, _, _) in enumerate(kinds)
+    }
+    wrote = Exists(Article.objects.published().filter(authors=OuterRef("pk")))
+    obj = get_object_or_404(Person.objects.annotate(wrote=wrote, **has), slug=slug)
+    sections = [
+        (heading, role, model.objects.published().filter(**{lookup: obj}).for_listing())
+        for n, (model, lookup, heading, role) in enumerate(kinds)
+        if getattr(obj, f"has_{n}")
+    ]
     # A photographer's published photos, each with the pieces that used it (two queries).
-    photos = obj.photos.in_public_use().for_credits()[:PHOTOS_ON_PERSON_PAGE]
+    photos = list(obj.photos.in_public_use().for_credits()[:PHOTOS_ON_PERSON_PAGE])
+    roles = [
+        *(["Author"] if obj.wrote else []),
+        *(role for _, role, _ in sections),
+        *(["Photographer"] if photos else []),
+    ]
     return _listing(
         request,
         obj,
         Article.objects.published().filter(authors=obj),
-        "Author",
+        " · ".join(roles) or "Person",
         template="articles/person.html",
         photos=photos,
+        sections=[(h, r, pieces[:PIECES_PER_PERSON_SECTION]) for h, r, pieces in sections],
     )
 
 

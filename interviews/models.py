@@ -38,6 +38,7 @@ class Interview(Article):
     detail_template = "interviews/interview_detail.html"
     fixed_kind = Article.Kind.INTERVIEW
     restores_also = "questions and answers"
+    person_sections = (("interviewee", "Interviews with", "Interviewee"),)
 
     objects = InterviewQuerySet.as_manager()
 

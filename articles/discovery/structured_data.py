@@ -237,6 +237,23 @@ def site_json_ld(request):
     )
 
 
+def person_json_ld(request, person):
+    """A person's page as a schema.org ProfilePage about them. A pen name is a name and a page,
+    nothing more."""
+    entity = _person(request, person)
+    if person.role and not getattr(person, "is_pen_name", False):
+        entity["description"] = person.role
+    return json_ld(
+        {
+            "@context": "https://schema.org",
+            "@type": "ProfilePage",
+            "url": entity["url"],
+            "name": person.name,
+            "mainEntity": entity,
+        }
+    )
+
+
 def site_social_meta(request, title, description):
     """OpenGraph and Twitter tags for pages that are not pieces (the home page)."""
     return [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0010_sitesettings_newsletter_texts_moved'),
+        ('articles', '0011_pen_names_preview_links'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -34,7 +34,8 @@ class Article(models.Model):
     1. Subclass ``Article`` (and ``ArticleQuerySet`` for its ``for_detail()`` recipe).
     2. Declare ``detail_url_name`` (a namespaced URL taking ``slug``), ``detail_template``
        and, if the type always has one kind, ``fixed_kind`` (a ``Kind``; no other piece may
-       take it) and ``restores_also`` (what else its revisions bring back, in words).
+       take it), ``restores_also`` (what else its revisions bring back, in words) and
+       ``person_sections`` (the person pages' sections of its pieces, e.g. "Interviews with").
     3. Extend the hooks it needs: ``search_text()`` (more words to index),
        ``structured_data_extras()`` (schema.org facts), ``publishing_problems()``.
     4. Register a ``ModelAdmin`` built on ``articles.admin.PieceAdmin``; from its app
@@ -48,6 +49,9 @@ class Article(models.Model):
     detail_template = "articles/article_detail.html"
     fixed_kind = None
     restores_also = ""  # what else a revision brings back, in the restore page's words
+    # Sections a person's page gives to this type's pieces beyond the ones they wrote:
+    # ``(lookup to the person, heading before their name, the role it gives them)``.
+    person_sections = ()
 
     State = State
 

@@ -110,6 +110,12 @@ def piece_meta(context, article):
 
 
 @register.simple_tag(takes_context=True)
+def person_meta(context, person):
+    """The ProfilePage JSON-LD for a person's page."""
+    return structured_data.person_json_ld(context["request"], person)
+
+
+@register.simple_tag(takes_context=True)
 def site_meta(context, title, description):
     """OpenGraph tags and the WebSite JSON-LD for the home page's <head>."""
     request = context["request"]
