@@ -476,3 +476,14 @@ def test_snippets_keep_words_apart_at_paragraph_breaks(client):
     assert re.search(r"extremists\.\s+<mark>Officials</mark>", piece.snippet_html), (
         piece.snippet_html
     )
+
+
+def test_filters_fold_away_until_used(client):
+    make_article(title="Rangeland folding")
+    closed = results(client, q="rangeland").content.decode()
+    assert re.search(r'<details class="search-filters">\s*<summary>', closed)
+    # Results come before nothing else but the box: the filters are folded above them.
+    opened = results(client, q="rangeland", kind="news").content.decode()
+    assert '<details class="search-filters" open>' in opened
+    broken = results(client, q="rangeland", date_from="not-a-date").content.decode()
+    assert '<details class="search-filters" open>' in broken  # errors are never hidden
