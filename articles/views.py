@@ -28,7 +28,9 @@ def home(request):
     pieces = Article.objects.published().for_listing().prefetch_related(None)
     lead = pieces.filter(is_featured=True).first() or pieces.first()
     latest = list(pieces.exclude(pk=lead.pk)[:LATEST_ON_HOME]) if lead else []
-    sections = list(pieces.latest_per_programme()) if lead else []
+    # Each piece once on the page: the sections show what the lead and latest do not.
+    shown = [piece.pk for piece in [lead, *latest] if piece]
+    sections = list(pieces.exclude(pk__in=shown).latest_per_programme()) if lead else []
     # Every teaser's authors in one query, not one per block of the page.
     prefetch_related_objects([p for p in [lead, *latest, *sections] if p], "authors")
     return render(

@@ -87,3 +87,19 @@ def test_share_links_carry_the_canonical_address_and_no_script(client):
     assert parse_qs(urlsplit(hrefs["X"]).query)["url"] == [url]
     assert hrefs["Email"].startswith("mailto:?subject=Water%20%26%20power")
     assert f'value="{url}" readonly' in share  # the address to copy, without a script
+
+
+def test_the_home_page_shows_each_piece_once(client):
+    from .factories import make_programme
+
+    bureau, other = make_programme(name="Bishkek bureau"), make_programme(name="Almaty bureau")
+    pieces = [make_article(title=f"Story number {n:02d}", programme=bureau) for n in range(14)]
+    pieces.append(make_article(title="Story from Almaty", programme=other))
+    make_article(title="The lead story", programme=bureau, is_featured=True)
+    page = client.get(reverse("home")).content.decode()
+    for title in ["The lead story", "Story from Almaty", *(p.title for p in pieces[:13])]:
+        assert page.count(f">{title}</a>") <= 1, title
+    # The bureau's section holds what Latest had no room for, not the same stories again.
+    section = page[page.index(">Bishkek bureau</a>") :]
+    assert "Story number 13" in section or "Story number 12" in section
+    assert ">Story number 00</a>" not in section

@@ -165,6 +165,9 @@ def test_home_page_has_lead_latest_and_programme_sections(client):
         title="The lead", is_featured=True, published_at=timezone.now() - timedelta(days=3)
     )
     make_article(title="Newer piece", programme=programme)
+    # More than Latest holds: the bureau's section shows the rest (each piece once).
+    for n in range(10):
+        make_article(title=f"Bureau piece {n}", programme=programme)
     response = client.get(reverse("home"))
     assert response.context["lead"] == lead
     html = response.content.decode()

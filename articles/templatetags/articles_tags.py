@@ -16,7 +16,7 @@ PICTURE_TEMPLATE = "includes/_photo.html"
 # The width each rendition group fills on the page, so the browser picks a file before layout.
 DEFAULT_SIZES = {
     "full": "(min-width: 46rem) 44rem, calc(100vw - 2rem)",
-    "card": "(min-width: 40rem) 10rem, calc(100vw - 2rem)",
+    "card": "(min-width: 40rem) 10rem, 6rem",
     "thumb": "10rem",
 }
 
