@@ -176,6 +176,8 @@ def _load_pages():
                 "description": description,
                 "body": paragraphs(*texts),
                 "position": position,
+                # The footer links Donate from the site settings, and the call box too.
+                "in_footer": slug != "donate",
             },
         )
     return pages

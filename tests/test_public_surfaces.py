@@ -177,6 +177,7 @@ def walk(client, newsroom, stop_at_first_leak=False):
     slugs, ints = candidate_values()
     canaries = [c.lower() for c in newsroom["canaries"]]
     found = {"leaks": [], "errors": [], "unfillable": [], "never_ok": [], "public_seen": False}
+    found["template_text"] = []
     found["cookies"], found["vary"] = [], []
     found["not_404"] = []
     found["walked"] = 0
@@ -198,6 +199,9 @@ def walk(client, newsroom, stop_at_first_leak=False):
         # Pages readers get (not the staff preview's 404, which asks who is signed in).
         if response.status_code == 200 and vary - ALLOWED_VARY:
             found["vary"].append((url, sorted(vary)))
+        # Template syntax on a page is a comment or tag that did not parse ({# #} is one line).
+        if any(mark in body for mark in ("{#", "#}", "{%", "%}")):
+            found["template_text"].append(url)
         shown = [c for c in canaries if c in body]
         if shown:
             found["leaks"].append((url, shown))
@@ -244,6 +248,7 @@ def test_no_public_url_shows_a_hidden_piece(client, newsroom):
     assert not found["unfillable"], f"teach the walker these routes: {found['unfillable']}"
     assert not found["not_404"], f"opened without their secret: {found['not_404'][:10]}"
     assert not found["never_ok"], f"no data filled these (all 404): {found['never_ok']}"
+    assert not found["template_text"], f"template syntax shown on {found['template_text'][:5]}"
     assert found["public_seen"], "the walker never saw the public piece: it is not looking"
     assert found["walked"] > 50
 
