@@ -134,7 +134,15 @@ class ContentVersion(models.Model):
 # Apps whose models readers see (matched by label: ``articles`` imports no app above it), and
 # the models of those apps readers never see.
 CONTENT_APPS = {"articles", "interviews", "newsletter", "taggit"}
-NOT_CONTENT = {"articles.auditevent", "articles.contentversion", "newsletter.subscriber"}
+NOT_CONTENT = {
+    "articles.auditevent",
+    "articles.contentversion",
+    # Outsiders' preview links and their views, and sealed identities: never on a public page.
+    "articles.previewlink",
+    "articles.previewlinkview",
+    "articles.sealedidentity",
+    "newsletter.subscriber",
+}
 
 
 def _content_changed(sender, action=None, **kwargs):
