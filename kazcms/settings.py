@@ -341,6 +341,38 @@ else:
 
 # --- End of staff security --------------------------------------------------------------
 
+# --- Background work: django-tasks (README "Background work") -------------------------------
+# One API (the backport of Django 6.0's django.tasks), three ways to run it, chosen by
+# KAZCMS_TASKS: "database" (default: a queue table, `manage.py db_worker`, nothing else to
+# install), "redis" (RQ on KAZCMS_TASKS_REDIS_URL, `manage.py rqworker --job-class
+# django_tasks_rq.Job`, for a pool of workers), "immediate" (run inside the request: `make run`,
+# tests).
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+KAZCMS_TASKS = os.environ.get("KAZCMS_TASKS", "database").strip().lower()
+TASK_BACKENDS = {
+    "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "redis": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+}
+if KAZCMS_TASKS not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"KAZCMS_TASKS must be one of {', '.join(TASK_BACKENDS)}.")
+TASKS = {"default": TASK_BACKENDS[KAZCMS_TASKS]}
+if KAZCMS_TASKS == "redis":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {
+        "default": {
+            "URL": os.environ.get("KAZCMS_TASKS_REDIS_URL")
+            or os.environ.get("REDIS_URL")
+            or "redis://127.0.0.1:6379/1",
+            "DEFAULT_TIMEOUT": 600,
+        }
+    }
+# Mailings: messages per batch job (each batch is its own task, so a crash loses one batch's
+# claims at most, and those are never resent: see newsletter/sending.py).
+KAZCMS_MAILING_BATCH_SIZE = int(os.environ.get("KAZCMS_MAILING_BATCH_SIZE", "200"))
+
+# --- End of background work -----------------------------------------------------------------
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -88,3 +88,16 @@ def desk():
 def desk_client(client, desk):
     client.force_login(desk)
     return client
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_immediately(settings):
+    """Background tasks run inside the request, as in `make run`; tests of the queue itself
+    switch to the database backend (``database_queue``) and run the worker command."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def database_queue(settings):
+    """The embedded production queue: tasks wait in the database until ``db_worker`` runs."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
