@@ -51,6 +51,7 @@ serve: $(BIN)/.installed .secret_key
 	@echo "  Admin: http://$(HOST)/admin/  (user: editor  password: kazcms-demo-editor)"
 	@echo "  Background worker: manage.py $(WORKER)"
 	@echo ""
+	$(SERVE_ENV) $(BIN)/python manage.py send_mailings
 	$(SERVE_ENV) $(BIN)/python manage.py $(WORKER) & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(SERVE_ENV) KAZCMS_BIND=$(HOST) WEB_CONCURRENCY=$(WORKERS) \

@@ -367,9 +367,14 @@ if KAZCMS_TASKS == "redis":
             "DEFAULT_TIMEOUT": 600,
         }
     }
-# Mailings: messages per batch job (each batch is its own task, so a crash loses one batch's
-# claims at most, and those are never resent: see newsletter/sending.py).
+# Mailings (newsletter/sending.py): messages per batch task, one SMTP session each.
 KAZCMS_MAILING_BATCH_SIZE = int(os.environ.get("KAZCMS_MAILING_BATCH_SIZE", "200"))
+# Batches of one mailing in flight at once (one per worker process meant to send it), and
+# how long a batch's claim lasts before a restarted worker may take its unsent deliveries.
+KAZCMS_MAILING_PARALLEL = int(os.environ.get("KAZCMS_MAILING_PARALLEL", "2"))
+KAZCMS_MAILING_CLAIM_SECONDS = int(os.environ.get("KAZCMS_MAILING_CLAIM_SECONDS", "600"))
+# An address readers' mail providers may also unsubscribe by mail (List-Unsubscribe mailto).
+KAZCMS_NEWSLETTER_UNSUBSCRIBE_MAILTO = os.environ.get("KAZCMS_NEWSLETTER_UNSUBSCRIBE_MAILTO", "")
 
 # --- End of background work -----------------------------------------------------------------
 
