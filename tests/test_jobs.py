@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -17,13 +16,8 @@ from .test_photos import post_photo
 pytestmark = pytest.mark.django_db
 
 
-def run_worker():
-    """What `manage.py db_worker` does, once through the queue, then exit."""
-    call_command("db_worker", batch=True, no_startup_delay=True, interval=0, verbosity=0)
-
-
 def test_upload_returns_before_renditions_exist_then_the_worker_builds_them(
-    editor_client, database_queue
+    editor_client, run_worker
 ):
     response = post_photo(editor_client, "big.jpg", image_bytes(size=(3000, 2000)))
     assert response.status_code == 302
@@ -49,7 +43,7 @@ def test_upload_returns_before_renditions_exist_then_the_worker_builds_them(
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
 
 
-def test_a_job_for_a_photo_changed_since_is_skipped(editor_client, database_queue):
+def test_a_job_for_a_photo_changed_since_is_skipped(editor_client, run_worker):
     post_photo(editor_client, "a.jpg", image_bytes(size=(900, 600)))
     photo = Photo.objects.get()
     photo.focal_x = 10
@@ -62,8 +56,10 @@ def test_a_job_for_a_photo_changed_since_is_skipped(editor_client, database_queu
 
 
 def test_failed_build_is_retried_later_then_the_reason_is_shown(
-    editor_client, database_queue, monkeypatch
+    editor_client, run_worker, monkeypatch
 ):
+    refresh = renditions.refresh
+
     def broken(photo, image=None):
         raise OSError("disk full")
 
@@ -89,7 +85,7 @@ def test_failed_build_is_retried_later_then_the_reason_is_shown(
     assert "disk full" in page.content.decode()
 
     # Saving again (e.g. after the disk was cleared) tries afresh and clears the reason.
-    monkeypatch.undo()
+    monkeypatch.setattr(renditions, "refresh", refresh)
     photo.save()
     run_worker()
     photo.refresh_from_db()
