@@ -1,16 +1,19 @@
-"""Background work: renditions built by the worker, retries, failures shown to the editor."""
+"""Background work: renditions built by the worker (retries, failures shown to the editor)
+and search vectors refreshed when names they hold change elsewhere."""
 
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from articles.models import Photo
+from articles.discovery.search import jobs as search_jobs
+from articles.models import Photo, Region
 from articles.photos import jobs, renditions
 
-from .factories import image_bytes, make_article
+from .factories import image_bytes, make_article, make_interview, make_person
 from .test_photos import post_photo
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +108,61 @@ def test_immediate_backend_retries_at_once_and_the_save_still_succeeds(editor_cl
     assert len(calls) == jobs.MAX_ATTEMPTS
     photo = Photo.objects.get()
     assert "corrupt" in photo.rendition_error
+
+
+# --- search vectors refreshed in the background (PostgreSQL stores them) -----------------
+
+on_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL full-text search"
+)
+
+
+def found(client, words):
+    response = client.get(reverse("articles:search"), {"q": words})
+    return [piece.title for piece in response.context["page"].object_list]
+
+
+def test_the_pieces_naming_a_person_are_their_articles_and_interviews():
+    person, other = make_person(name="Aida Writer"), make_person()
+    written = make_article(authors=[person])
+    given = make_interview(interviewee=person)
+    make_article(authors=[other])
+    assert search_jobs.pieces_naming(person) == {written.pk, given.pk}
+
+
+@on_postgres
+def test_renaming_a_person_refreshes_their_pieces_by_the_worker(client, run_worker):
+    person = make_person(name="Aida Writer")
+    for piece in (
+        make_article(title="Written", authors=[person]),
+        make_interview(title="Given", interviewee=person),
+    ):
+        piece.update_search_vector()  # as the admin does once authors are saved
+    assert sorted(found(client, "Aida")) == ["Given", "Written"]
+    person.name = "Zarina Nurova"
+    person.save()
+    assert found(client, "Zarina") == []  # the rename only queued the work
+    run_worker()
+    assert sorted(found(client, "Zarina")) == ["Given", "Written"]
+    assert found(client, "Aida") == []
+
+
+@on_postgres
+def test_renaming_a_region_refreshes_the_pieces_filed_under_it(client, run_worker):
+    region = Region.objects.create(name="Ferghana")
+    make_article(title="Valley", regions=[region]).update_search_vector()
+    region.name = "Fergana Valley"
+    region.save()
+    run_worker()
+    assert found(client, "Fergana") == ["Valley"]
+
+
+@on_postgres
+def test_editing_a_segment_refreshes_its_interview_by_the_worker(client, run_worker):
+    interview = make_interview(title="Talk", segments=1)
+    segment = interview.segments.get()
+    segment.answer = "<p>Hydropower on the Vakhsh.</p>"
+    segment.save()
+    assert found(client, "Vakhsh") == []
+    run_worker()
+    assert found(client, "Vakhsh") == ["Talk"]

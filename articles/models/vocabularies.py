@@ -4,8 +4,24 @@ from django.db import models
 from django.urls import reverse
 from taggit.models import TagBase, TaggedItemBase
 
+from articles.discovery.search import jobs as search_jobs
 
-class Region(TagBase):
+
+class Vocabulary(TagBase):
+    """A tag whose name is in the search vector of the pieces filed under it."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        old = type(self)._base_manager.filter(pk=self.pk).values_list("name", flat=True).first()
+        super().save(*args, **kwargs)
+        if old is not None and old != self.name:
+            pieces = self.tagged_items.values_list("content_object_id", flat=True)
+            search_jobs.refresh_later(pieces)
+
+
+class Region(Vocabulary):
     class Meta:
         ordering = ["name"]
 
@@ -13,7 +29,7 @@ class Region(TagBase):
         return reverse("articles:region", kwargs={"slug": self.slug})
 
 
-class Topic(TagBase):
+class Topic(Vocabulary):
     class Meta:
         ordering = ["name"]
 
