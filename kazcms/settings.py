@@ -373,6 +373,14 @@ KAZCMS_MAILING_BATCH_SIZE = int(os.environ.get("KAZCMS_MAILING_BATCH_SIZE", "200
 # how long a batch's claim lasts before a restarted worker may take its unsent deliveries.
 KAZCMS_MAILING_PARALLEL = int(os.environ.get("KAZCMS_MAILING_PARALLEL", "2"))
 KAZCMS_MAILING_CLAIM_SECONDS = int(os.environ.get("KAZCMS_MAILING_CLAIM_SECONDS", "600"))
+# The mail server mailings go through (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)  # STARTTLS, usually port 587
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # TLS from the start, usually port 465
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))  # a stuck server fails the batch
 # An address readers' mail providers may also unsubscribe by mail (List-Unsubscribe mailto).
 KAZCMS_NEWSLETTER_UNSUBSCRIBE_MAILTO = os.environ.get("KAZCMS_NEWSLETTER_UNSUBSCRIBE_MAILTO", "")
 

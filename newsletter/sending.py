@@ -248,31 +248,48 @@ def _smtp_code(exc):
     return None  # a dropped connection, a timeout: temporary
 
 
-def deliver(delivery, mailing, mail, parts):
+class Ledger:
+    """A batch's writes. A delivery the server accepted is marked *sent* in the same commit
+    as the batch's next write (the next *sending* mark, or the end): one commit per message
+    instead of two. The guarantee is the same: until that commit it reads *sending*, which a
+    restart turns into *interrupted*, never into a resend."""
+
+    def __init__(self):
+        self.accepted = None
+
+    def write(self, deliveries=None, **changes):
+        with transaction.atomic():
+            if self.accepted is not None:
+                Delivery.objects.filter(pk=self.accepted).update(
+                    status=Delivery.Status.SENT, sent_at=timezone.now(), error="", claim=""
+                )
+                self.accepted = None
+            if deliveries is not None:
+                deliveries.update(**changes)
+
+
+def deliver(delivery, mailing, mail, parts, ledger):
     """Hand one delivery to the mail server and record what it answered."""
     subscriber = delivery.subscriber
+    this = Delivery.objects.filter(pk=delivery.pk, claim=delivery.claim)
     if not (subscriber.is_confirmed and subscriber.refused_at is None):  # unsubscribed since
-        Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.CANCELLED, claim="")
+        ledger.write(this, status=Delivery.Status.CANCELLED, claim="")
         return "cancelled"
     message_id = f"<mailing-{mailing.pk}.delivery-{delivery.pk}@{_domain()}>"
     message = build_message(mailing, subscriber, parts, message_id=message_id)
     # Committed before SMTP sees the message: a crash from here on never resends it.
-    Delivery.objects.filter(pk=delivery.pk, claim=delivery.claim).update(
-        status=Delivery.Status.SENDING, attempts=delivery.attempts + 1
-    )
+    ledger.write(this, status=Delivery.Status.SENDING, attempts=delivery.attempts + 1)
     try:
         mail.open()  # no-op while the batch's session is open
         mail.send_messages([message])
     except (smtplib.SMTPException, OSError) as exc:
         mail.close()  # the next message opens a fresh session
-        return _failed(delivery, subscriber, exc)
-    Delivery.objects.filter(pk=delivery.pk).update(
-        status=Delivery.Status.SENT, sent_at=timezone.now(), error="", claim=""
-    )
+        return _failed(delivery, subscriber, exc, ledger)
+    ledger.accepted = delivery.pk
     return "sent"
 
 
-def _failed(delivery, subscriber, exc):
+def _failed(delivery, subscriber, exc, ledger):
     code = _smtp_code(exc)
     reason = f"{code or type(exc).__name__}: {exc}"[:500]
     attempts = delivery.attempts + 1
@@ -285,8 +302,13 @@ def _failed(delivery, subscriber, exc):
     else:
         status = Delivery.Status.PENDING
         retry_at = timezone.now() + timedelta(seconds=BACKOFF_SECONDS[attempts - 1])
-    Delivery.objects.filter(pk=delivery.pk).update(
-        status=status, retry_at=retry_at, error=reason, claim="", claimed_at=None
+    ledger.write(
+        Delivery.objects.filter(pk=delivery.pk),
+        status=status,
+        retry_at=retry_at,
+        error=reason,
+        claim="",
+        claimed_at=None,
     )
     logger.warning("Newsletter delivery %s failed (%s): %s", delivery.pk, status, reason)
     return "retry" if status == Delivery.Status.PENDING else "failed"
@@ -302,12 +324,13 @@ def send_batch(mailing_id):
     results = {}
     deliveries = claim(mailing_id, batch_size())
     if deliveries:
-        mail, parts = get_connection(), render_parts(mailing)
+        mail, parts, ledger = get_connection(), render_parts(mailing), Ledger()
         try:
             for delivery in deliveries:
-                outcome = deliver(delivery, mailing, mail, parts)
+                outcome = deliver(delivery, mailing, mail, parts, ledger)
                 results[outcome] = results.get(outcome, 0) + 1
         finally:
+            ledger.write()  # the last accepted one
             mail.close()
     if not _finish_if_done(mailing_id):
         _queue_follow_up(mailing_id)

@@ -1,0 +1,124 @@
+"""Mailing benchmark: send one mailing to N confirmed subscribers through the real worker
+(`manage.py db_worker`, a subprocess) and a local SMTP server (aiosmtpd, in this process).
+
+    .venv/bin/python bench/mailing.py [--subscribers 10000] [--batch 200] [--kill-after 0]
+
+Runs on a throw-away SQLite database (or --database-url postgres://…/db, which it empties
+and fills). Reports messages per second (first to last message accepted by the server) and
+the worker's peak RSS. With --kill-after N the worker is killed (SIGKILL) once N messages
+have arrived, then `send_mailings` and a new worker finish the job; the run then checks that
+every subscriber got the mailing exactly once (none twice; at most one "interrupted").
+"""
+
+import argparse
+import os
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--subscribers", type=int, default=10_000)
+    parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument("--kill-after", type=int, default=0, help="kill the worker after N")
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="kazcms-bench-mailing-"))
+    from tests.smtp import start_server
+
+    controller, collector = start_server()
+    env = {
+        "DEBUG": "1",
+        "DATABASE_URL": args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}",
+        "MEDIA_ROOT": str(workdir / "media"),
+        "DJANGO_SETTINGS_MODULE": "kazcms.settings",
+        "KAZCMS_TASKS": "database",
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": controller.hostname,
+        "EMAIL_PORT": str(controller.port),
+        "KAZCMS_MAILING_BATCH_SIZE": str(args.batch),
+        "KAZCMS_MAILING_PARALLEL": "1",
+        "KAZCMS_MAILING_CLAIM_SECONDS": "0" if args.kill_after else "600",
+        "KAZCMS_SITE_URL": "https://news.example.org",
+        "LOG_LEVEL": "ERROR",
+    }
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from articles.models import Article
+    from newsletter import sending
+    from newsletter.models import Mailing, Subscriber
+
+    if args.database_url:
+        call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0)
+    Subscriber.objects.bulk_create(
+        Subscriber(email=f"reader{i:06d}@example.org", status=Subscriber.Status.CONFIRMED)
+        for i in range(args.subscribers)
+    )
+    mailing = Mailing.objects.create(subject="Bench mailing", intro="<p>Hello, readers.</p>")
+    for position in range(1, 6):
+        piece = Article.objects.create(
+            title=f"Bench story {position}",
+            standfirst="A standfirst of the usual length for a teaser in the newsletter.",
+            status=Article.Status.PUBLISHED,
+        )
+        mailing.items.create(piece=piece, position=position)
+    sending.start(mailing)
+    print(
+        f"{args.subscribers:,} confirmed subscribers, batches of {args.batch}, "
+        f"SMTP on {controller.hostname}:{controller.port}"
+    )
+
+    python = str(ROOT / ".venv" / "bin" / "python")
+    worker_cmd = [python, "manage.py", "db_worker", "--batch", "--no-startup-delay"]
+    worker_cmd += ["--interval", "0"]
+    started = time.perf_counter()
+    worker = subprocess.Popen(worker_cmd, cwd=ROOT, env={**os.environ, **env})
+    if args.kill_after:
+        with collector.arrived:
+            collector.arrived.wait_for(lambda: len(collector.messages) >= args.kill_after, 600)
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+        print(f"killed the worker after {len(collector.messages):,} messages had arrived")
+        subprocess.run(
+            [python, "manage.py", "send_mailings"], cwd=ROOT, env={**os.environ, **env}, check=True
+        )
+        worker = subprocess.Popen(worker_cmd, cwd=ROOT, env={**os.environ, **env})
+    worker.wait()
+    elapsed = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    controller.stop()
+
+    counts = Counter(collector.recipients())
+    twice = [address for address, n in counts.items() if n > 1]
+    log = Mailing.objects.get(pk=mailing.pk).send_log()
+    print(f"messages accepted by the SMTP server: {len(collector.messages):,}")
+    print(f"distinct recipients: {len(counts):,}; sent twice: {len(twice)}")
+    print(f"send log: {log}")
+    print(
+        f"throughput: {len(collector.messages) / elapsed:,.0f} messages/s "
+        f"({elapsed:.1f} s, worker start-up included)"
+    )
+    print(f"worker peak RSS: {peak_mb:.0f} MB")
+    ok = not twice and len(counts) + log["interrupted"] == args.subscribers
+    print("exactly once: " + ("yes" if ok else "NO"))
+    print(f"(work files in {workdir}; remove with rm -r)")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
