@@ -16,7 +16,7 @@ SERVE_ENV := DEBUG=0 SECRET_KEY="$${SECRET_KEY:-$$(cat .secret_key)}" \
 # Background tasks: `make run` runs them inside the request (KAZCMS_TASKS=immediate); `make serve`
 # starts the worker of the queue KAZCMS_TASKS names (the database's by default) beside gunicorn.
 RUN_ENV := DEBUG=1 KAZCMS_TASKS="$${KAZCMS_TASKS:-immediate}"
-WORKER = $(if $(filter redis,$(KAZCMS_TASKS)),rqworker --job-class django_tasks_rq.Job default,db_worker)
+WORKER = $(if $(filter redis,$(KAZCMS_TASKS)),rqworker --with-scheduler --job-class django_tasks_rq.Job default,db_worker)
 
 .PHONY: run serve worker test lint install
 

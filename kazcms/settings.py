@@ -344,7 +344,7 @@ else:
 # --- Background work: django-tasks (README "Background work") -------------------------------
 # One API (the backport of Django 6.0's django.tasks), three ways to run it, chosen by
 # KAZCMS_TASKS: "database" (default: a queue table, `manage.py db_worker`, nothing else to
-# install), "redis" (RQ on KAZCMS_TASKS_REDIS_URL, `manage.py rqworker --job-class
+# install), "redis" (RQ on KAZCMS_TASKS_REDIS_URL, `manage.py rqworker --with-scheduler --job-class
 # django_tasks_rq.Job`, for a pool of workers), "immediate" (run inside the request: `make run`,
 # tests).
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]

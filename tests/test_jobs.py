@@ -13,7 +13,7 @@ from articles.discovery.search import jobs as search_jobs
 from articles.models import Photo, Region
 from articles.photos import jobs, renditions
 
-from .factories import image_bytes, make_article, make_interview, make_person
+from .factories import image_bytes, make_article, make_interview, make_person, make_photo
 from .test_photos import post_photo
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +108,27 @@ def test_immediate_backend_retries_at_once_and_the_save_still_succeeds(editor_cl
     assert len(calls) == jobs.MAX_ATTEMPTS
     photo = Photo.objects.get()
     assert "corrupt" in photo.rendition_error
+
+
+def test_redis_queue_builds_renditions_with_an_rq_worker(
+    settings, django_capture_on_commit_callbacks
+):
+    # KAZCMS_TASKS=redis: RQ on a Redis database of this test's own (14), the real server.
+    import django_rq
+    import rq
+    from django_tasks_rq import Job
+
+    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:6379/14"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    queue = django_rq.get_queue("default", job_class=Job)
+    queue.empty()
+    with django_capture_on_commit_callbacks(execute=True):  # sent once the save commits
+        photo = make_photo()
+    assert photo.renditions == {} and queue.count == 1
+    # A worker in this process (no fork), so it reads this test's transaction.
+    rq.SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
+    photo.refresh_from_db()
+    assert renditions.is_current(photo) and queue.count == 0
 
 
 # --- search vectors refreshed in the background (PostgreSQL stores them) -----------------

@@ -80,7 +80,7 @@ def local(url):
 
 def test_new_mailing_is_prefilled_with_the_latest_published_pieces(editor_client):
     old = make_article(title="Older", published_at=timezone.now() - timedelta(days=3))
-    new = make_article(title="Newer")
+    new = make_article(title="Newer", published_at=timezone.now() - timedelta(minutes=1))
     make_article(title="Draft", status="draft", published_at=None)
     response = editor_client.get(reverse("admin:newsletter_mailing_add"))
     data = form_data(response, "mailing_form")
