@@ -38,7 +38,8 @@ CONTRIBUTORS = [
     *perms("interviews", ["segment"]),
 ]
 
-# Publish, schedule and unpublish; manage people, photos, tags, projects, subscribers; export.
+# Publish, schedule and unpublish; manage people, photos, tags, projects, subscribers, mailings;
+# export.
 EDITORS = [
     *perms("articles", [*NEWSROOM_RECORDS, "article", *PIECE_PARTS, "correction"]),
     "articles.publish_article",
@@ -50,6 +51,10 @@ EDITORS = [
     *perms("interviews", ["interview", "segment"]),
     *perms("newsletter", ["subscriber"], ["change", "view"]),
     "newsletter.export_subscribers",
+    # Mailings: compose, preview, test, send; the deliveries are the send log (read only).
+    *perms("newsletter", ["mailing", "mailingpiece"]),
+    "newsletter.send_mailing",
+    "newsletter.view_delivery",
 ]
 
 # Everything editors do, plus users, roles and the site's texts.

@@ -248,6 +248,9 @@ class MailingAdmin(admin.ModelAdmin):
                 self.message_user(request, f"A test was sent to {request.user.email}.")
             return True
         if "_send_now" in request.POST or "_schedule" in request.POST:
+            if not request.user.has_perm("newsletter.send_mailing"):
+                self.message_user(request, "You may not send mailings.", messages.ERROR)
+                return True
             at = None
             if "_schedule" in request.POST:
                 if not obj.send_at or obj.send_at <= timezone.now():
@@ -261,6 +264,10 @@ class MailingAdmin(admin.ModelAdmin):
                 self.message_user(request, f"“{obj}” is being sent {when}.")
             return True
         return False
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["can_send"] = request.user.has_perm("newsletter.send_mailing")
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def response_add(self, request, obj, post_url_continue=None):
         if self._act(request, obj):

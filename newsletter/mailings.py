@@ -48,6 +48,7 @@ class Mailing(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         get_latest_by = "created_at"
+        permissions = [("send_mailing", "Can send mailings to subscribers")]
 
     def __str__(self):
         return self.subject

@@ -6,6 +6,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django_tasks_db.models import DBTaskResult
 from newsletter import sending
 from newsletter.models import Delivery, Mailing, Subscriber
 
-from .factories import make_article, make_photo
+from .factories import make_article, make_photo, make_user
 from .formdata import form_data
 from .smtp import start_server
 
@@ -319,3 +320,30 @@ def test_scheduled_mailing_waits_for_its_time(smtp, run_worker, editor_client):
     # Sent mailings are read-only: no second send.
     page = editor_client.get(change).content.decode()
     assert "Send now to confirmed subscribers" not in page
+
+
+def test_only_staff_allowed_to_send_can_send(client, smtp):
+    readers(confirmed=2)
+    mailing = make_mailing()
+    change = reverse("admin:newsletter_mailing_change", args=[mailing.pk])
+    composer = make_user(username="composer", is_staff=True)
+    composer.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="newsletter",
+            codename__in=["view_mailing", "change_mailing", "view_mailingpiece"],
+        )
+    )
+    client.force_login(composer)
+    page = client.get(change)
+    assert "Send a test to me" in page.content.decode()
+    assert "Send now to confirmed subscribers" not in page.content.decode()
+    client.post(change, {**form_data(page, "mailing_form"), "_send_now": "Send now"})
+    mailing.refresh_from_db()
+    assert mailing.status == Mailing.Status.DRAFT and smtp.messages == []
+
+    editor = make_user("Editors", username="desk")  # the role map grants sending
+    client.force_login(editor)
+    page = client.get(change)
+    assert "Send now to confirmed subscribers" in page.content.decode()
+    client.post(change, {**form_data(page, "mailing_form"), "_send_now": "Send now"})
+    assert len(smtp.messages) == 2
