@@ -7,7 +7,8 @@ Runs on a throw-away SQLite database (or --database-url postgres://…/db, which
 and fills). Reports messages per second (first to last message accepted by the server) and
 the worker's peak RSS. With --kill-after N the worker is killed (SIGKILL) once N messages
 have arrived, then `send_mailings` and a new worker finish the job; the run then checks that
-every subscriber got the mailing exactly once (none twice; at most one "interrupted").
+every subscriber got the mailing once (none twice; a message the server had when the worker
+died is "interrupted": maybe delivered, never resent).
 """
 
 import argparse
@@ -62,9 +63,9 @@ def main():
     from newsletter import sending
     from newsletter.models import Mailing, Subscriber
 
+    call_command("migrate", verbosity=0)
     if args.database_url:
         call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
     Subscriber.objects.bulk_create(
         Subscriber(email=f"reader{i:06d}@example.org", status=Subscriber.Status.CONFIRMED)
         for i in range(args.subscribers)
@@ -114,7 +115,8 @@ def main():
         f"({elapsed:.1f} s, worker start-up included)"
     )
     print(f"worker peak RSS: {peak_mb:.0f} MB")
-    ok = not twice and len(counts) + log["interrupted"] == args.subscribers
+    # An interrupted delivery may or may not have reached the server; it is never resent.
+    ok = not twice and args.subscribers - log["interrupted"] <= len(counts) <= args.subscribers
     print("exactly once: " + ("yes" if ok else "NO"))
     print(f"(work files in {workdir}; remove with rm -r)")
     sys.exit(0 if ok else 1)
