@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -132,13 +133,16 @@ class MailingPieceInline(admin.TabularInline):
     def get_extra(self, request, obj=None, **kwargs):
         return PREFILL_PIECES if obj is None else 0
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "piece":
-            recent = Article.objects.published().order_by("-published_at", "-pk")
-            kwargs["queryset"] = Article.objects.filter(
-                pk__in=list(recent.values_list("pk", flat=True)[:RECENT_PIECES])
-            ).order_by("-published_at", "-pk")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # Offered: the recent published pieces, and those this mailing already has.
+        recent = Article.objects.published().order_by("-published_at", "-pk")
+        offered = Q(pk__in=list(recent.values_list("pk", flat=True)[:RECENT_PIECES]))
+        if obj is not None and obj.pk:
+            offered |= Q(pk__in=obj.items.values("piece"))
+        field = formset.form.base_fields["piece"]
+        field.queryset = Article.objects.filter(offered).order_by("-published_at", "-pk")
+        return formset
 
     def _editable(self, obj):
         return obj is None or obj.is_editable

@@ -100,6 +100,18 @@ def test_new_mailing_is_prefilled_with_the_latest_published_pieces(editor_client
     assert "<script" not in mailing.intro and "Hi" in mailing.intro
 
 
+def test_a_mailing_keeps_its_pieces_when_they_are_no_longer_recent(editor_client, monkeypatch):
+    from newsletter import admin as mailing_admin
+
+    mailing = make_mailing(pieces=3)
+    monkeypatch.setattr(mailing_admin, "RECENT_PIECES", 1)
+    change = reverse("admin:newsletter_mailing_change", args=[mailing.pk])
+    data = form_data(editor_client.get(change), "mailing_form")
+    response = editor_client.post(change, {**data, "subject": "Renamed", "_save": "Save"})
+    assert response.status_code == 302
+    assert Mailing.objects.get().subject == "Renamed" and mailing.items.count() == 3
+
+
 def test_preview_in_the_browser_and_a_test_to_me(editor_client, editor, smtp):
     mailing = make_mailing()
     preview = editor_client.get(reverse("admin:newsletter_mailing_preview", args=[mailing.pk]))
