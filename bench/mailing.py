@@ -1,11 +1,13 @@
 """Mailing benchmark: send one mailing to N confirmed subscribers through the real worker
 (`manage.py db_worker`, a subprocess) and a local SMTP server (aiosmtpd, in this process).
 
-    .venv/bin/python bench/mailing.py [--subscribers 10000] [--batch 200] [--kill-after 0]
+    .venv/bin/python bench/mailing.py [--subscribers 10000] [--batch 200] [--workers 1]
+                                      [--kill-after 0] [--database-url postgres://…]
 
 Runs on a throw-away SQLite database (or --database-url postgres://…/db, which it empties
 and fills). Reports messages per second (first to last message accepted by the server) and
-the worker's peak RSS. With --kill-after N the worker is killed (SIGKILL) once N messages
+the worker's peak RSS (the largest of the --workers processes, each sending one chain of
+batches). With --kill-after N the worker is killed (SIGKILL) once N messages
 have arrived, then `send_mailings` and a new worker finish the job; the run then checks that
 every subscriber got the mailing once (none twice; a message the server had when the worker
 died is "interrupted": maybe delivered, never resent).
@@ -30,7 +32,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--subscribers", type=int, default=10_000)
     parser.add_argument("--batch", type=int, default=200)
-    parser.add_argument("--kill-after", type=int, default=0, help="kill the worker after N")
+    parser.add_argument("--workers", type=int, default=1, help="db_worker processes")
+    parser.add_argument("--kill-after", type=int, default=0, help="kill the workers after N")
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
 
@@ -48,7 +51,7 @@ def main():
         "EMAIL_HOST": controller.hostname,
         "EMAIL_PORT": str(controller.port),
         "KAZCMS_MAILING_BATCH_SIZE": str(args.batch),
-        "KAZCMS_MAILING_PARALLEL": "1",
+        "KAZCMS_MAILING_PARALLEL": str(args.workers),
         "KAZCMS_MAILING_CLAIM_SECONDS": "0" if args.kill_after else "600",
         "KAZCMS_SITE_URL": "https://news.example.org",
         "LOG_LEVEL": "ERROR",
@@ -79,6 +82,9 @@ def main():
         )
         mailing.items.create(piece=piece, position=position)
     sending.start(mailing)
+    # Write the deliveries and queue the chains now, so every worker finds work at once
+    # (`db_worker --batch` exits when the queue is empty).
+    sending.send_mailing.call(mailing.pk)
     print(
         f"{args.subscribers:,} confirmed subscribers, batches of {args.batch}, "
         f"SMTP on {controller.hostname}:{controller.port}"
@@ -88,18 +94,27 @@ def main():
     worker_cmd = [python, "manage.py", "db_worker", "--batch", "--no-startup-delay"]
     worker_cmd += ["--interval", "0"]
     started = time.perf_counter()
-    worker = subprocess.Popen(worker_cmd, cwd=ROOT, env={**os.environ, **env})
+
+    def start_workers():
+        return [
+            subprocess.Popen(worker_cmd, cwd=ROOT, env={**os.environ, **env})
+            for _ in range(args.workers)
+        ]
+
+    workers = start_workers()
     if args.kill_after:
         with collector.arrived:
-            collector.arrived.wait_for(lambda: len(collector.messages) >= args.kill_after, 600)
-        worker.send_signal(signal.SIGKILL)
-        worker.wait()
-        print(f"killed the worker after {len(collector.messages):,} messages had arrived")
+            collector.arrived.wait_for(lambda: len(collector.raw) >= args.kill_after, 600)
+        for worker in workers:
+            worker.send_signal(signal.SIGKILL)
+            worker.wait()
+        print(f"killed the workers after {len(collector.raw):,} messages had arrived")
         subprocess.run(
             [python, "manage.py", "send_mailings"], cwd=ROOT, env={**os.environ, **env}, check=True
         )
-        worker = subprocess.Popen(worker_cmd, cwd=ROOT, env={**os.environ, **env})
-    worker.wait()
+        workers = start_workers()
+    for worker in workers:
+        worker.wait()
     elapsed = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     controller.stop()
@@ -107,11 +122,12 @@ def main():
     counts = Counter(collector.recipients())
     twice = [address for address, n in counts.items() if n > 1]
     log = Mailing.objects.get(pk=mailing.pk).send_log()
-    print(f"messages accepted by the SMTP server: {len(collector.messages):,}")
+    print(f"messages accepted by the SMTP server: {len(collector.raw):,}")
     print(f"distinct recipients: {len(counts):,}; sent twice: {len(twice)}")
     print(f"send log: {log}")
     print(
-        f"throughput: {len(collector.messages) / elapsed:,.0f} messages/s "
+        f"throughput: {len(collector.raw) / elapsed:,.0f} messages/s with {args.workers} "
+        f"worker(s) "
         f"({elapsed:.1f} s, worker start-up included)"
     )
     print(f"worker peak RSS: {peak_mb:.0f} MB")

@@ -174,27 +174,32 @@ def _finish_if_done(mailing_id):
 def send_mailing(mailing_id):
     """Write the deliveries (once per subscriber) and queue the batches that send them."""
     mailing = Mailing.objects.filter(pk=mailing_id).first()
-    if mailing is None or mailing.status not in (Mailing.Status.SCHEDULED, Mailing.Status.SENDING):
+    if mailing is None or mailing.status != Mailing.Status.SCHEDULED:
         return "skipped"
     now = timezone.now()
     if mailing.send_at and mailing.send_at > now:  # queued by a backend that cannot wait
         if send_mailing.get_backend().supports_defer:
             jobs.enqueue(send_mailing, mailing_id, delay=(mailing.send_at - now).total_seconds())
         return "not yet"
-    Mailing.objects.filter(pk=mailing_id, status=Mailing.Status.SCHEDULED).update(
-        status=Mailing.Status.SENDING, started_at=now
-    )
-    recipients = Subscriber.objects.mailable().values_list("pk", flat=True).iterator(2000)
-    Delivery.objects.bulk_create(
-        (Delivery(mailing_id=mailing_id, subscriber_id=pk) for pk in recipients),
-        ignore_conflicts=True,  # the unique pair: a re-run adds nobody twice
-        batch_size=1000,
-    )
-    pending = Delivery.objects.filter(mailing_id=mailing_id, status=Delivery.Status.PENDING)
-    # Chains of batches, one per worker meant to send at once; each batch queues the next.
-    batches = min(math.ceil(pending.count() / batch_size()), parallel_chains())
-    for _ in range(batches):
-        jobs.enqueue(send_batch, mailing_id)
+    # One transaction: a worker stopped half-way leaves the mailing scheduled, with no
+    # deliveries, and the next run (or `send_mailings`) starts it again.
+    with transaction.atomic():
+        started = Mailing.objects.filter(pk=mailing_id, status=Mailing.Status.SCHEDULED).update(
+            status=Mailing.Status.SENDING, started_at=now
+        )
+        if not started:  # another run got there first and queued the batches
+            return "already sending"
+        recipients = Subscriber.objects.mailable().values_list("pk", flat=True)
+        Delivery.objects.bulk_create(
+            (Delivery(mailing_id=mailing_id, subscriber_id=pk) for pk in recipients.iterator()),
+            ignore_conflicts=True,  # the unique pair: nobody twice, whatever runs twice
+            batch_size=1000,
+        )
+        pending = Delivery.objects.filter(mailing_id=mailing_id, status=Delivery.Status.PENDING)
+        # Chains of batches, one per worker meant to send at once; each batch queues the next.
+        batches = min(math.ceil(pending.count() / batch_size()), parallel_chains())
+        for _ in range(batches):
+            jobs.enqueue(send_batch, mailing_id)
     _finish_if_done(mailing_id)
     return batches
 
