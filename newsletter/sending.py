@@ -270,7 +270,8 @@ class Ledger:
                 )
                 self.accepted = None
             if deliveries is not None:
-                deliveries.update(**changes)
+                return deliveries.update(**changes)
+        return 0
 
 
 def deliver(delivery, mailing, mail, parts, ledger):
@@ -282,8 +283,10 @@ def deliver(delivery, mailing, mail, parts, ledger):
         return "cancelled"
     message_id = f"<mailing-{mailing.pk}.delivery-{delivery.pk}@{_domain()}>"
     message = build_message(mailing, subscriber, parts, message_id=message_id)
-    # Committed before SMTP sees the message: a crash from here on never resends it.
-    ledger.write(this, status=Delivery.Status.SENDING, attempts=delivery.attempts + 1)
+    # Committed before SMTP sees the message: a crash from here on never resends it. The
+    # claim must still be ours: past KAZCMS_MAILING_CLAIM_SECONDS another batch may hold it.
+    if not ledger.write(this, status=Delivery.Status.SENDING, attempts=delivery.attempts + 1):
+        return "claim lost"
     try:
         mail.open()  # no-op while the batch's session is open
         mail.send_messages([message])

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.mail import get_connection
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -359,3 +360,17 @@ def test_only_staff_allowed_to_send_can_send(client, smtp):
     assert "Send now to confirmed subscribers" in page.content.decode()
     client.post(change, {**form_data(page, "mailing_form"), "_send_now": "Send now"})
     assert len(smtp.messages) == 2
+
+
+def test_a_batch_that_lost_its_claim_sends_nothing(smtp, run_worker):
+    readers(confirmed=2)
+    mailing = make_mailing()
+    sending.start(mailing)
+    sending.send_mailing.call(mailing.pk)
+    mine = sending.claim(mailing.pk, 10)
+    # This batch outlived its claim: another one released the rows and claimed them.
+    Delivery.objects.update(claim="another-batch")
+    mail, parts, ledger = get_connection(), sending.render_parts(mailing), sending.Ledger()
+    outcomes = [sending.deliver(d, mailing, mail, parts, ledger) for d in mine]
+    assert outcomes == ["claim lost", "claim lost"] and smtp.messages == []
+    assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.CLAIMED}
