@@ -5,14 +5,12 @@ Tasks are plain ``@task()`` functions beside the job they run (``photos/jobs.py`
 ``discovery/search/jobs.py``, ``newsletter/sending.py``); they all go through ``enqueue``.
 """
 
-import logging
 from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 from django_tasks.backends.immediate import ImmediateBackend
-
-logger = logging.getLogger(__name__)
+from django_tasks_db import DatabaseBackend
 
 
 def runs_immediately(task):
@@ -30,7 +28,7 @@ def enqueue(task, *args, delay=None, **kwargs):
     backend = task.get_backend()
     if delay and backend.supports_defer:
         task = task.using(run_after=timezone.now() + timedelta(seconds=delay))
-    if runs_immediately(task) or type(backend).__module__.startswith("django_tasks_db"):
+    if runs_immediately(task) or isinstance(backend, DatabaseBackend):
         return task.enqueue(*args, **kwargs)
     transaction.on_commit(lambda: task.enqueue(*args, **kwargs))
     return None
