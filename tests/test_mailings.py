@@ -1,7 +1,11 @@
 """Mailings: composed in the admin, sent by the worker to a real SMTP server (aiosmtpd), to
 each confirmed subscriber exactly once, with working one-click unsubscribe."""
 
+import os
 import re
+import signal
+import subprocess
+import sys
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -9,6 +13,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.mail import get_connection
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -374,3 +379,52 @@ def test_a_batch_that_lost_its_claim_sends_nothing(smtp, run_worker):
     outcomes = [sending.deliver(d, mailing, mail, parts, ledger) for d in mine]
     assert outcomes == ["claim lost", "claim lost"] and smtp.messages == []
     assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.CLAIMED}
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the worker process needs the test database"
+)
+@pytest.mark.django_db(transaction=True)
+def test_killing_the_worker_process_half_way_then_restarting_sends_the_rest_once(smtp, settings):
+    # A real `db_worker` process, killed (SIGKILL) once 7 of 20 messages have arrived.
+    mailable = readers(confirmed=20)
+    mailing = make_mailing()
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    sending.start(mailing)
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:"
+        f"{db['PORT']}/{db['NAME']}",
+        "SECRET_KEY": "x",
+        "KAZCMS_TASKS": "database",
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": settings.EMAIL_HOST,
+        "EMAIL_PORT": str(settings.EMAIL_PORT),
+        "KAZCMS_SITE_URL": SITE,
+        "KAZCMS_MAILING_BATCH_SIZE": "3",
+        "KAZCMS_MAILING_PARALLEL": "1",
+        "LOG_LEVEL": "ERROR",
+    }
+    worker = [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay"]
+    process = subprocess.Popen(worker, cwd=settings.BASE_DIR, env=env, stderr=subprocess.DEVNULL)
+    with smtp.arrived:
+        assert smtp.arrived.wait_for(lambda: len(smtp.raw) >= 7, timeout=120)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert len(smtp.raw) < len(mailable)
+
+    restart = {**env, "KAZCMS_MAILING_CLAIM_SECONDS": "0"}  # the dead worker's claims expire
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "send_mailings"], cwd=settings.BASE_DIR, env=restart, check=True)
+    subprocess.run(worker, cwd=settings.BASE_DIR, env=env, check=True, stderr=subprocess.DEVNULL)
+    received = smtp.recipients()
+    assert len(received) == len(set(received))  # nobody twice
+    interrupted = set(
+        Delivery.objects.filter(status=Delivery.Status.INTERRUPTED).values_list(
+            "subscriber__email", flat=True
+        )
+    )
+    assert set(mailable) - interrupted <= set(received) <= set(mailable)
+    assert len(interrupted) <= 1
+    assert Mailing.objects.get().status == Mailing.Status.SENT
