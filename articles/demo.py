@@ -82,9 +82,13 @@ def demo_photo(key, caption, alt, credit_person=None, credit_text="", **fields):
         **fields,
     )
     photo.original_filename = f"{key}.jpg"
-    # Saving strips the metadata and builds the renditions, as for an editor's upload.
+    # Saving strips the metadata, as for an editor's upload; the demo then builds the
+    # renditions itself, so its pages are complete before any worker runs (the queued job
+    # finds them current and skips).
     photo.image = ContentFile(make_image_bytes(key), name=f"{key}.jpg")
     photo.save()
+    if not renditions.is_current(photo):
+        renditions.rebuild(photo)
     return photo
 
 

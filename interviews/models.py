@@ -8,6 +8,7 @@ interview's own fields and segments live here. ``interviews`` builds on ``articl
 from django.db import models
 from django.db.models import Prefetch
 
+from articles.discovery.search import jobs as search_jobs
 from articles.models import Article, ArticleQuerySet, Person, sanitize_field
 from articles.text import RichTextField
 
@@ -105,12 +106,15 @@ class Segment(models.Model):
     def __str__(self):
         return self.question[:80]
 
+    # The interview's vector holds every question and answer: refreshed in the background
+    # (the admin refreshes it once after saving all of them, see WorkflowAdminMixin).
     def save(self, *args, **kwargs):
         self.answer = sanitize_field(self, "answer")
         super().save(*args, **kwargs)
-        self.interview.update_search_vector()
+        search_jobs.refresh_later([self.interview_id])
 
     def delete(self, *args, **kwargs):
+        interview_id = self.interview_id
         result = super().delete(*args, **kwargs)
-        self.interview.update_search_vector()
+        search_jobs.refresh_later([interview_id])
         return result

@@ -38,7 +38,8 @@ CONTRIBUTORS = [
     *perms("interviews", ["segment"]),
 ]
 
-# Publish, schedule and unpublish; manage people, photos, tags, projects, subscribers; export.
+# Publish, schedule and unpublish; manage people, photos, tags, projects, subscribers, mailings;
+# export.
 EDITORS = [
     *perms("articles", [*NEWSROOM_RECORDS, "article", *PIECE_PARTS, "correction"]),
     "articles.publish_article",
@@ -53,6 +54,10 @@ EDITORS = [
     # Outsiders' preview links: create, revoke (a change) and see them with their views.
     *perms("articles", ["previewlink"], ["add", "change", "view"]),
     "articles.view_previewlinkview",
+    # Mailings: compose, preview, test, send; the deliveries are the send log (read only).
+    *perms("newsletter", ["mailing", "mailingpiece"]),
+    "newsletter.send_mailing",
+    "newsletter.view_delivery",
 ]
 
 # Everything editors do, plus users, roles and the site's texts.

@@ -376,6 +376,51 @@ KAZCMS_PUBLIC_CACHE_CONTROL = os.environ.get(
 )
 # --- End of go live ------------------------------------------------------------------------
 
+# --- Background work: django-tasks (README "Background work") -------------------------------
+# One API (the backport of Django 6.0's django.tasks), three ways to run it, chosen by
+# KAZCMS_TASKS: "database" (default: a queue table, `manage.py db_worker`, nothing else to
+# install), "redis" (RQ on KAZCMS_TASKS_REDIS_URL, `manage.py rqworker --with-scheduler --job-class
+# django_tasks_rq.Job`, for a pool of workers), "immediate" (run inside the request: `make run`,
+# tests).
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+KAZCMS_TASKS = os.environ.get("KAZCMS_TASKS", "database").strip().lower()
+TASK_BACKENDS = {
+    "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "redis": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+}
+if KAZCMS_TASKS not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"KAZCMS_TASKS must be one of {', '.join(TASK_BACKENDS)}.")
+TASKS = {"default": TASK_BACKENDS[KAZCMS_TASKS]}
+if KAZCMS_TASKS == "redis":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {
+        "default": {
+            "URL": os.environ.get("KAZCMS_TASKS_REDIS_URL")
+            or os.environ.get("REDIS_URL")
+            or "redis://127.0.0.1:6379/1",
+            "DEFAULT_TIMEOUT": 600,
+        }
+    }
+# Mailings (newsletter/sending.py): messages per batch task, one SMTP session each.
+KAZCMS_MAILING_BATCH_SIZE = int(os.environ.get("KAZCMS_MAILING_BATCH_SIZE", "200"))
+# Batches of one mailing in flight at once (one per worker process meant to send it), and
+# how long a batch's claim lasts before a restarted worker may take its unsent deliveries.
+KAZCMS_MAILING_PARALLEL = int(os.environ.get("KAZCMS_MAILING_PARALLEL", "2"))
+KAZCMS_MAILING_CLAIM_SECONDS = int(os.environ.get("KAZCMS_MAILING_CLAIM_SECONDS", "600"))
+# The mail server mailings go through (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)  # STARTTLS, usually port 587
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # TLS from the start, usually port 465
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))  # a stuck server fails the batch
+# An address readers' mail providers may also unsubscribe by mail (List-Unsubscribe mailto).
+KAZCMS_NEWSLETTER_UNSUBSCRIBE_MAILTO = os.environ.get("KAZCMS_NEWSLETTER_UNSUBSCRIBE_MAILTO", "")
+
+# --- End of background work -----------------------------------------------------------------
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

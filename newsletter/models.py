@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .callbox import NewsletterSettings  # noqa: F401  (the call box texts, a model of their own)
+from .mailings import Delivery, Mailing, MailingPiece  # noqa: F401  (mailings and their log)
 
 CONFIRM_SALT = "newsletter.confirm"
 UNSUBSCRIBE_SALT = "newsletter.unsubscribe"
@@ -20,6 +21,10 @@ class SubscriberQuerySet(models.QuerySet):
     def confirmed(self):
         """Addresses that confirmed and did not unsubscribe: the only ones we may mail."""
         return self.filter(status=Subscriber.Status.CONFIRMED)
+
+    def mailable(self):
+        """Confirmed addresses whose mail server has not refused us for good."""
+        return self.confirmed().filter(refused_at=None)
 
 
 class Subscriber(models.Model):
@@ -36,6 +41,10 @@ class Subscriber(models.Model):
     confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     unsubscribed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A permanent (5xx) refusal by the reader's mail server: no mailing goes there again
+    # until staff clear it (the reason is the server's own words).
+    refused_at = models.DateTimeField("refused by mail server", null=True, blank=True)
+    refusal = models.CharField("mail server's refusal", max_length=500, blank=True)
 
     objects = SubscriberQuerySet.as_manager()
 

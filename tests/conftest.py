@@ -110,3 +110,33 @@ def fresh_page_cache(request, settings):
     ContentVersion.forget()
     yield
     ContentVersion.forget()
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_immediately(settings):
+    """Background tasks run inside the request, as in `make run`; tests of the queue itself
+    switch to the database backend (``database_queue``) and run the worker command."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def database_queue(settings):
+    """The embedded production queue: tasks wait in the database until ``run_worker()``."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def run_worker(database_queue, monkeypatch):
+    """``manage.py db_worker --batch``: runs what is due in the queue, then returns."""
+    from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    # The worker drops connections between tasks, as Django does between requests; a test's
+    # connection holds its transaction, so (like Django's test client) keep it.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run(**options):
+        options = {"batch": True, "no_startup_delay": True, "interval": 0, **options}
+        call_command("db_worker", verbosity=0, **options)
+
+    return run

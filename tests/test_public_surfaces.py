@@ -20,11 +20,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 from django.utils import timezone
 
-from articles.models import Article, Correction, PreviewLink, SitePage
+from articles.models import Article, Correction, Photo, PreviewLink, SitePage
 from articles.publishing import preview_links
 from interviews.models import Interview
 
-from .factories import make_article, make_interview, make_newsroom, make_person
+from .factories import make_article, make_interview, make_newsroom, make_person, make_photo
 
 # The page cache is on: a hidden piece must not leak through it either.
 pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
@@ -66,6 +66,11 @@ def newsroom():
         hidden=False,  # this walker plants its own canaries, one per state and piece type
     )
     shared, public, public_interview = n["shared"], n["public"], n["interview"]
+    # One lead photo with its renditions, one still being built: neither original may show.
+    ready, processing = make_photo(caption="Ready photo"), make_photo(caption="Processing")
+    Photo.objects.filter(pk=processing.pk).update(renditions={})
+    Article.objects.filter(pk=public.pk).update(lead_photo=processing)
+    Article.objects.filter(pk=public_interview.pk).update(lead_photo=ready)
     canaries = []
     for kind, state in HIDDEN.items():
         state = {k: v() if callable(v) else v for k, v in state.items()}
@@ -180,7 +185,8 @@ def walk(client, newsroom, stop_at_first_leak=False):
     found["template_text"] = []
     found["cookies"], found["vary"] = [], []
     found["not_404"] = []
-    found["walked"] = 0
+    found["walked"], found["originals"] = 0, []
+    originals = {photo.image.url.lower() for photo in Photo.objects.all()}
 
     def fetch(url):
         response = client.get(url)
@@ -202,6 +208,10 @@ def walk(client, newsroom, stop_at_first_leak=False):
         # Template syntax on a page is a comment or tag that did not parse ({# #} is one line).
         if any(mark in body for mark in ("{#", "#}", "{%", "%}")):
             found["template_text"].append(url)
+        # Pages show renditions or a placeholder: an original may weigh 25 MB.
+        images = re.findall(r"<(?:img|source)\b[^>]*>", body)
+        if any(original in tag for tag in images for original in originals):
+            found["originals"].append(url)
         shown = [c for c in canaries if c in body]
         if shown:
             found["leaks"].append((url, shown))
@@ -251,6 +261,18 @@ def test_no_public_url_shows_a_hidden_piece(client, newsroom):
     assert not found["template_text"], f"template syntax shown on {found['template_text'][:5]}"
     assert found["public_seen"], "the walker never saw the public piece: it is not looking"
     assert found["walked"] > 50
+    assert not found["originals"], f"original photo files shown on {found['originals'][:10]}"
+
+
+def test_the_walker_notices_an_original_in_a_listing(client, newsroom, monkeypatch):
+    from articles.photos import renditions
+
+    def original(photo, group):  # the old fallback: the uploaded file itself
+        url = photo.image.url
+        return {"sources": [], "src": url, "srcset": f"{url} 1w", "width": 1, "height": 1}
+
+    monkeypatch.setattr(renditions, "picture", original)
+    assert walk(client, newsroom)["originals"]
 
 
 def test_no_public_url_sets_a_cookie_or_varies_on_one(client, newsroom):

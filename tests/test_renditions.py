@@ -138,11 +138,18 @@ def test_teasers_use_lazy_16_9_cards(client):
     assert "-card-400.webp 400w" in html
 
 
-def test_photo_without_renditions_falls_back_to_the_original(client):
+def test_photo_without_renditions_shows_a_placeholder_never_the_original(client):
     photo = make_photo()
     Photo.objects.filter(pk=photo.pk).update(renditions={})
-    html = client.get(make_article(lead_photo=photo).get_absolute_url()).content.decode()
-    assert f'<img src="{photo.image.url}"' in html and 'width="64" height="48"' in html
+    article = make_article(lead_photo=photo)
+    for url in (article.get_absolute_url(), reverse("articles:list")):
+        html = client.get(url).content.decode()
+        assert f'src="{photo.image.url}"' not in html
+        assert re.search(r'<svg class="photo-placeholder"[^>]+viewBox="0 0 \d+ \d+"', html)
+    detail = client.get(article.get_absolute_url()).content.decode()
+    assert 'width="64" height="48"' in detail  # the photo's own shape, never enlarged
+    listing = client.get(reverse("articles:list")).content.decode()
+    assert 'width="64" height="36"' in listing  # the 16:9 card's box
 
 
 def test_person_page_lists_their_published_photos_and_where_used(client):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0013_go_live'),
+        ('articles', '0014_photo_rendition_error'),
     ]
 
     operations = [

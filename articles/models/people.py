@@ -3,6 +3,8 @@
 from django.db import models
 from django.urls import reverse
 
+from articles.discovery.search import jobs as search_jobs
+
 from .base import SluggedModel
 
 
@@ -27,6 +29,12 @@ class Person(SluggedModel):
 
     class Meta(SluggedModel.Meta):
         verbose_name_plural = "people"
+
+    def save(self, *args, **kwargs):
+        old = type(self)._base_manager.filter(pk=self.pk).values_list("name", flat=True).first()
+        super().save(*args, **kwargs)
+        if old is not None and old != self.name:  # their pieces are indexed by their name
+            search_jobs.refresh_later(search_jobs.pieces_naming(self))
 
     def get_absolute_url(self):
         return reverse("articles:person", kwargs={"slug": self.slug})

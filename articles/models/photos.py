@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils import timezone
 
+from articles.photos import jobs as rendition_jobs
 from articles.photos import renditions
 from articles.photos.uploads import (
     VerifiedImageField,
@@ -50,8 +51,8 @@ class PhotoQuerySet(models.QuerySet):
 class Photo(models.Model):
     """An image with caption, credit and alt text; reusable by many pieces.
 
-    Saving a new file strips its metadata (``images``) and builds its renditions
-    (``renditions``): the admin, the shell and commands share this one path.
+    Saving a new file strips its metadata (``uploads``) and queues the build of its
+    renditions (``photos/jobs.py``): the admin, the shell and commands share this one path.
     """
 
     class Licence(models.TextChoices):
@@ -126,6 +127,8 @@ class Photo(models.Model):
     )
     # What ``renditions`` built: read with the photo row, so pages never ask the storage.
     renditions = models.JSONField(default=dict, blank=True, editable=False)
+    # Why the last build failed after its retries (``photos/jobs.py``); cleared by a good one.
+    rendition_error = models.CharField(max_length=500, blank=True, editable=False)
 
     _stored_image_name = None  # the file name the database holds, to notice a new upload
 
@@ -141,16 +144,19 @@ class Photo(models.Model):
     def save(self, *args, **kwargs):
         written, stale, changed = [], [], set()
         try:
-            upright = None
             if self._has_new_file():
-                upright = self._store_clean_original()
+                self._store_clean_original()
                 written.append(self.image.name)
                 changed |= {"image", "width", "height", "original_filename"}
                 changed |= {"credit_text", "copyright_holder"}
-            if upright is not None or not renditions.is_current(self):
-                stale += renditions.refresh(self, image=upright)
-                written += renditions.file_names(self)
+                # The old file's renditions show another picture: pages draw the placeholder.
+                stale += renditions.file_names(self)
+                self.renditions = {}
                 changed.add("renditions")
+            needs_build = bool(self.image) and not renditions.is_current(self)
+            if needs_build:
+                self.rendition_error = ""
+                changed.add("rendition_error")
             if kwargs.get("update_fields") is not None and changed:
                 kwargs["update_fields"] = {*kwargs["update_fields"], *changed}
             super().save(*args, **kwargs)
@@ -161,6 +167,8 @@ class Photo(models.Model):
         if stale:
             storage = self.image.storage
             transaction.on_commit(lambda: renditions.delete_files(storage, stale))
+        if needs_build:
+            rendition_jobs.schedule(self)
 
     def get_absolute_url(self):
         return self.image.url
@@ -240,8 +248,13 @@ class Photo(models.Model):
 
     @property
     def thumb_url(self):
-        """A small square preview (the original while no rendition exists)."""
-        return renditions.url_of(self, "thumb", 160) or self.image.url
+        """A small square preview, or "" while it is being built (never the original)."""
+        return renditions.url_of(self, "thumb", 160)
+
+    @property
+    def is_processing(self):
+        """Renditions not built yet for the current file and focal point, and not failed."""
+        return bool(self.image) and not self.rendition_error and not renditions.is_current(self)
 
     def as_image_object(self, request=None):
         """The schema.org ImageObject for structured data; absolute URLs given a request."""

@@ -351,11 +351,20 @@ class Article(models.Model):
         return [link.to_article for link in self.related_links.all()]
 
     def search_text(self):
-        """The words search finds this piece by, by weight: A title, B standfirst, C the rest.
+        """The words search finds this piece by, by weight: A title, B standfirst, C the rest,
+        D its authors' names and its regions and topics.
 
         Subclasses extend it (interviews add their questions and answers).
         """
-        return {"A": self.title, "B": self.standfirst, "C": self.body}
+        text = {"A": self.title, "B": self.standfirst, "C": self.body, "D": ""}
+        if self.pk:  # who wrote it and where it is filed: renames refresh it (search.jobs)
+            names = [
+                *self.authors.values_list("name", flat=True),
+                *self.regions.values_list("name", flat=True),
+                *self.topics.values_list("name", flat=True),
+            ]
+            text["D"] = "\n".join(names)
+        return text
 
     def update_search_vector(self):
         """Store this piece's search vector (one UPDATE; nothing to do on SQLite)."""

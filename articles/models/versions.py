@@ -142,6 +142,10 @@ NOT_CONTENT = {
     "articles.previewlinkview",
     "articles.sealedidentity",
     "newsletter.subscriber",
+    # Mailings and their send log: a send writes a row per reader, no page shows them.
+    "newsletter.mailing",
+    "newsletter.mailingpiece",
+    "newsletter.delivery",
 }
 
 

@@ -5,6 +5,8 @@ from django.db.models import Count
 from django.urls import reverse
 from taggit.models import TagBase, TaggedItemBase
 
+from articles.discovery.search import jobs as search_jobs
+
 from .states import State, state_q
 
 
@@ -18,9 +20,23 @@ class VocabularyQuerySet(models.QuerySet):
         )
 
 
-class Region(TagBase):
+class Vocabulary(TagBase):
+    """A tag readers browse, whose name is in the search vector of the pieces filed under it."""
+
     objects = VocabularyQuerySet.as_manager()
 
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        old = type(self)._base_manager.filter(pk=self.pk).values_list("name", flat=True).first()
+        super().save(*args, **kwargs)
+        if old is not None and old != self.name:
+            pieces = self.tagged_items.values_list("content_object_id", flat=True)
+            search_jobs.refresh_later(pieces)
+
+
+class Region(Vocabulary):
     class Meta:
         ordering = ["name"]
 
@@ -28,9 +44,7 @@ class Region(TagBase):
         return reverse("articles:region", kwargs={"slug": self.slug})
 
 
-class Topic(TagBase):
-    objects = VocabularyQuerySet.as_manager()
-
+class Topic(Vocabulary):
     class Meta:
         ordering = ["name"]
 

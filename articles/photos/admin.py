@@ -21,10 +21,23 @@ from articles.photos import picker, renditions
 from articles.publishing.concurrency import EditGuardAdminMixin
 
 
+def rendition_state(photo, reason=False):
+    """ "Processing…" or the failure (with its reason), for a photo without a preview yet."""
+    if photo.rendition_error:
+        if reason:
+            return format_html("<strong>Renditions failed.</strong> {}", photo.rendition_error)
+        return format_html("<strong>Renditions failed</strong>")
+    if photo.is_processing:
+        return format_html('<span class="photo-processing">Processing…</span>')
+    return ""
+
+
 def thumbnail(photo, size=80):
     """A small square preview of a photo for lists and forms (its thumb rendition)."""
     if not photo or not photo.image:
         return "—"
+    if not photo.thumb_url:  # never the original: it may be 25 MB
+        return rendition_state(photo) or "—"
     return format_html(
         '<img src="{}" alt="{}" width="{}" height="{}" style="object-fit:cover">',
         photo.thumb_url,
@@ -170,7 +183,9 @@ class PhotoAdmin(EditGuardAdminMixin, admin.ModelAdmin):
     def preview_large(self, obj):
         if not obj or not obj.image:
             return "—"
-        url = renditions.url_of(obj, "full", 400) or obj.image.url
+        url = renditions.url_of(obj, "full", 400)
+        if not url:
+            return rendition_state(obj, reason=True) or "—"
         return format_html(
             '<div class="photo-focal" data-focal-x="{}" data-focal-y="{}">'
             '<img src="{}" alt="{}" width="400" style="height:auto">'
@@ -215,12 +230,27 @@ class PhotoAdmin(EditGuardAdminMixin, admin.ModelAdmin):
     @admin.display(description="Renditions")
     def rendition_summary(self, obj):
         files = (obj.renditions or {}).get("files", [])
+        if obj.rendition_error:
+            return format_html(
+                "{} The photo keeps its placeholder on pages; save it again or run "
+                "manage.py rebuild_renditions --photo {} to retry.",
+                obj.rendition_error,
+                obj.pk,
+            )
+        if obj.is_processing:
+            return "Processing: a background worker is building them."
         if not files:
             return "None yet: run manage.py rebuild_renditions."
         return ", ".join(f"{f['group']} {f['width']}×{f['height']} {f['format']}" for f in files)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if obj.rendition_error:
+            self.message_user(
+                request,
+                f"The photo's sizes could not be built. {obj.rendition_error}",
+                messages.ERROR,
+            )
         for label, value in getattr(obj, "prefilled", []):
             self.message_user(
                 request,

@@ -1,4 +1,4 @@
-"""Renditions: the named sizes every photo is served in, built when the photo is saved.
+"""Renditions: the named sizes every photo is served in, built by a worker after the save.
 
 Sizes are defined once here. ``refresh()`` writes the files through the photo's storage (local
 disk or S3 alike) and records their names and dimensions in ``Photo.renditions``, which is read
@@ -223,7 +223,7 @@ def _srcset(items):
 def picture(photo, group):
     """What a ``<picture>`` needs: WebP sources, a JPEG ``<img>`` with srcset and dimensions.
 
-    None while the photo has no renditions (templates then fall back to the original).
+    None while the photo has no renditions (templates then draw ``placeholder()``).
     """
     jpegs = renditions_of(photo, group, "JPEG")
     if not jpegs:
@@ -248,11 +248,39 @@ def social_image(photo):
 
 
 def rebuild(photo):
-    """Rebuild and record the renditions of a saved photo, then remove the replaced files."""
+    """Rebuild and record the renditions of a saved photo, then remove the replaced files.
+
+    The record is written only if the photo still has the file and focal point they were
+    built from (an editor may have changed them meanwhile); otherwise the new files go.
+    """
     stale = refresh(photo)
     try:
-        type(photo).objects.filter(pk=photo.pk).update(renditions=photo.renditions)
+        updated = (
+            type(photo)
+            ._base_manager.filter(
+                pk=photo.pk,
+                image=photo.image.name,
+                focal_x=photo.focal_x,
+                focal_y=photo.focal_y,
+            )
+            .update(renditions=photo.renditions, rendition_error="")
+        )
     except BaseException:
         delete_files(photo.image.storage, file_names(photo))
         raise
+    if not updated:
+        delete_files(photo.image.storage, file_names(photo))
+        return False
+    photo.rendition_error = ""
     delete_files(photo.image.storage, stale)
+    return True
+
+
+def placeholder(photo, group):
+    """Width and height of the box a rendition of ``group`` will fill, from the stored
+    dimensions alone: what pages draw while the renditions are being built."""
+    sizes = sorted((size for size in SIZES if size.group == group), key=lambda size: size.width)
+    size = sizes[min(1, len(sizes) - 1)]  # as wide as picture()'s fallback <img>
+    shape_w, shape_h = size.ratio or (photo.width or 4, photo.height or 3)
+    width = min(size.width, photo.width or size.width)  # renditions never enlarge
+    return width, max(round(width * shape_h / shape_w), 1)

@@ -227,6 +227,11 @@ class WorkflowAdminMixin(concurrency.EditGuardAdminMixin):
             transitions.record(piece, AuditEvent.Action.DELETED, request.user)
         super().delete_queryset(request, queryset)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The vector holds authors, tags and (interviews) segments, saved only just now.
+        form.instance.update_search_vector()
+
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         if formset.model is Correction:

@@ -36,8 +36,8 @@ def picture(
 ):
     """A photo in the house markup: ``{% picture photo "card" alt="" figure=False %}``.
 
-    - ``size``: the rendition group (full, card, thumb); the original file while the photo
-      has no renditions yet.
+    - ``size``: the rendition group (full, card, thumb). While the photo's renditions are
+      being built, a light inline SVG box of the same shape (never the original file).
     - ``loading``: "lazy", or "eager" (and fetched first) for the photo above the fold.
     - ``sizes``: the width the photo fills, when not its group's usual one.
     - ``alt``: "" where the photo only repeats a link beside it (teasers); else its alt text.
@@ -62,9 +62,11 @@ def picture(
     if absolute_url is not None:
         context |= {"src": absolute_url(photo.image.url), "feed_caption": feed_caption(photo)}
     else:
+        pic = renditions.picture(photo, size)
         context |= {
-            "pic": renditions.picture(photo, size),
-            "src": photo.image.url,
+            "pic": pic,
+            # Width and height only: the placeholder costs no query and no storage access.
+            "placeholder": None if pic else renditions.placeholder(photo, size),
             "loading": loading,
             "figure_class": " ".join(filter(None, ["photo", css_class])),
         }
