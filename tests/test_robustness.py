@@ -1,13 +1,15 @@
 """Findings from using the site: each would have lost work, leaked or misled, and must not again."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, AuditEvent, Correction
 
-from .factories import make_article, make_photo, make_ready_draft
+from .factories import make_article, make_newsroom, make_person, make_photo, make_ready_draft
 from .workflow_helpers import post_change, run_action
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +112,119 @@ def test_a_login_with_a_refused_next_lands_on_the_admin_home(client):
     # Sign-in goes on to the second-factor wizard, which then returns to the admin home.
     assert response["Location"].endswith("?next=/admin/")
     assert "elsewhere" not in response["Location"]
+
+
+# --- finding 9: numbers read from a request are ASCII digits or nothing -------------------
+
+
+@pytest.mark.parametrize("page", ["²", "①", "٣", "1²", "0", "-1", "9" * 40])
+@pytest.mark.parametrize(
+    "name, kwargs", [("articles:list", {}), ("articles:search", {}), ("articles:region", None)]
+)
+def test_a_page_number_in_other_digits_is_a_404_not_a_500(client, name, kwargs, page):
+    newsroom = make_newsroom(hidden=False)
+    if kwargs is None:
+        kwargs = {"slug": newsroom["region"].slug}
+    client.raise_request_exception = False
+    response = client.get(reverse(name, kwargs=kwargs), {"page": page, "q": "piece"})
+    assert response.status_code == 404
+
+
+def test_an_edit_token_in_other_digits_is_a_stale_form_not_a_500(desk_client):
+    piece = make_article(lead_photo=make_photo(renditions=False))
+    desk_client.raise_request_exception = False
+    response = post_change(desk_client, piece, title="Typed meanwhile", edit_token="²")
+    assert response.status_code == 200
+    assert "Your changes have NOT been saved" in response.content.decode()
+    assert "Typed meanwhile" in response.content.decode()
+
+
+# --- finding 16: machine-readable times are whole seconds ----------------------------------
+
+ISO_SECONDS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
+
+
+def test_every_time_element_carries_a_valid_time_to_the_second(client):
+    piece = make_article(lead_photo=make_photo(renditions=False))
+    # A time with microseconds, as a bulk update or an import stores it.
+    moment = timezone.now().replace(microsecond=123456) - timedelta(hours=1)
+    Article.objects.filter(pk=piece.pk).update(published_at=moment)
+    Correction.objects.create(piece=piece, text="A fix.", noted_at=moment)
+    pages = [reverse("home"), reverse("articles:list"), piece.get_absolute_url()]
+    pages.append(reverse("articles:search") + "?q=article")
+    found = []
+    for url in pages:
+        found += re.findall(r'<time datetime="([^"]*)"', client.get(url).content.decode())
+    assert len(found) >= 5
+    assert all(ISO_SECONDS.match(value) for value in found), found
+
+
+# --- finding 14: the CSVs people download open right in Excel ------------------------------
+
+
+def test_the_admin_article_csv_starts_with_a_byte_order_mark(editor_client):
+    make_article(title="Қазақстан: жер реформасы")
+    response = editor_client.get(reverse("admin:articles_article_export", args=["csv"]))
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert "Қазақстан: жер реформасы" in raw.decode("utf-8-sig")
+
+
+# --- finding 12: an interview is published with someone answering something ---------------
+
+
+def interview_admin_post(client, interview, **changes):
+    from .formdata import form_data
+
+    url = reverse("admin:interviews_interview_change", args=[interview.pk])
+    data = form_data(client.get(url), "interview_form")
+    data.update({"_save": "Save", **changes})
+    return client.post(url, data)
+
+
+def test_an_interview_without_interviewee_or_answers_cannot_be_published(desk_client):
+    from interviews.models import Interview
+
+    bare = make_ready_draft(model=Interview, interviewee=None)
+    response = interview_admin_post(desk_client, bare, status="published")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Choose the interviewee" in html
+    assert "Add at least one question with its answer." in html
+    assert Interview.objects.get(pk=bare.pk).status == "draft"
+    # Nor through the list's publish action.
+    run_action(desk_client, "publish_pieces", [bare], "interviews.interview")
+    assert Interview.objects.get(pk=bare.pk).status == "draft"
+
+
+def test_an_interview_with_questions_added_in_the_same_save_is_published(desk_client):
+    from interviews.models import Interview
+
+    draft = make_ready_draft(model=Interview, interviewee=make_person())
+    response = interview_admin_post(
+        desk_client,
+        draft,
+        status="published",
+        **{
+            "segments-TOTAL_FORMS": "1",
+            "segments-0-position": "1",
+            "segments-0-question": "Why now?",
+            "segments-0-answer": "<p>Because the rains failed.</p>",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Interview.objects.get(pk=draft.pk).status == "published"
+
+
+# --- finding 11: excluding a word leaves out the pieces that have it -----------------------
+
+
+def test_a_minus_word_leaves_out_the_pieces_with_that_word(client):
+    make_article(title="Police report on shootings in Almaty")
+    make_article(title="Police reform bill passes")
+    response = client.get(reverse("articles:search"), {"q": "police -shooting"})
+    titles = [piece.title for piece in response.context["page"].object_list]
+    assert titles == ["Police reform bill passes"]
+    response = client.get(reverse("articles:search"), {"q": 'police -"reform bill"'})
+    titles = [piece.title for piece in response.context["page"].object_list]
+    assert titles == ["Police report on shootings in Almaty"]

@@ -145,11 +145,11 @@ class DonorReportMixin(ExportPermissionMixin):
         fmt = REPORT_DOWNLOADS[name]
         base_url = site_url(request)
         if name == "table.csv":
-            chunks = formats.write_csv(report.columns(), report.rows(), bom=True)
+            chunks = formats.write_csv(report.columns(), report.rows())
         elif name == "report.xlsx":
             chunks = formats.write_xlsx_sheets(reports.report_sheets(report, base_url))
         else:
-            chunks = formats.export(report.publications(), "csv", base_url=base_url, bom=True)
+            chunks = formats.export(report.publications(), "csv", base_url=base_url)
         log_export(request, self.model, f"Downloaded {name} of the report: {report.title}.")
         stem = f"donor-report-{report.project.slug if report.project else 'all-projects'}"
         stem += f"-{report.since.isoformat()}-{report.until.isoformat()}"

@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from articles.models import Article, AuditEvent, Correction, State
+from articles.pagination import parse_number
 from articles.publishing import concurrency, revisions, rules, transitions
 
 
@@ -36,7 +37,7 @@ class WorkflowFormMixin(concurrency.EditGuardFormMixin):
         return str(piece.version)
 
     def changed_meanwhile(self, current, opened_with):
-        opened_version = int(opened_with) if (opened_with or "").isdigit() else None
+        opened_version = parse_number(opened_with, minimum=0, maximum=2**31 - 1)
         return {
             "by": current.updated_by or "someone",
             "at": current.updated_at,
