@@ -9,7 +9,15 @@ from django.utils import timezone
 
 from articles.models import Article, AuditEvent, Correction
 
-from .factories import make_article, make_newsroom, make_person, make_photo, make_ready_draft
+from .factories import (
+    make_article,
+    make_newsroom,
+    make_person,
+    make_photo,
+    make_project,
+    make_ready_draft,
+    make_user,
+)
 from .workflow_helpers import post_change, run_action
 
 pytestmark = pytest.mark.django_db
@@ -228,3 +236,129 @@ def test_a_minus_word_leaves_out_the_pieces_with_that_word(client):
     response = client.get(reverse("articles:search"), {"q": 'police -"reform bill"'})
     titles = [piece.title for piece in response.context["page"].object_list]
     assert titles == ["Police report on shootings in Almaty"]
+
+
+# --- finding 1: every admin save and every restore keeps all relations ---------------------
+
+
+def relations(piece):
+    piece = type(piece).objects.get(pk=piece.pk)
+    found = {
+        "title": piece.title,
+        "authors": sorted(p.name for p in piece.authors.all()),
+        "projects": sorted(p.name for p in piece.projects.all()),
+        "regions": sorted(r.name for r in piece.regions.all()),
+        "topics": sorted(t.name for t in piece.topics.all()),
+        "related": [link.to_article.title for link in piece.related_links.all()],
+    }
+    if hasattr(piece, "segments"):
+        found["segments"] = list(piece.segments.values_list("question", flat=True))
+    return found
+
+
+def latest_version(piece):
+    from articles.publishing import revisions
+
+    return revisions.versions_of(piece).first()
+
+
+@pytest.mark.parametrize("model_label", ["articles.article", "interviews.interview"])
+def test_restoring_the_first_or_a_later_revision_keeps_every_relation(desk_client, model_label):
+    from articles.models import Region, Topic
+
+    from .formdata import form_data
+    from .workflow_helpers import admin_url
+
+    app, model = model_label.split(".")
+    first, second = make_person(name="First Author"), make_person(name="Second Author")
+    p1, p2 = make_project(name="First Project"), make_project(name="Second Project")
+    almaty, bishkek = Region.objects.create(name="Almaty"), Region.objects.create(name="Bishkek")
+    security = Topic.objects.create(name="Security")
+    linked = make_article(title="Linked piece")
+    add_url = reverse(f"admin:{app}_{model}_add")
+    data = form_data(desk_client.get(add_url), f"{model}_form")
+    data.update(
+        {
+            "_save": "Save",
+            "title": "First title",
+            "standfirst": "First standfirst",
+            "body": "<p>First body.</p>",
+            "authors": [str(first.pk)],
+            "projects": [str(p1.pk)],
+            "regions": [str(almaty.pk)],
+            "topics": [str(security.pk)],
+            "related_links-TOTAL_FORMS": "1",
+            "related_links-0-to_article": str(linked.pk),
+            "related_links-0-position": "1",
+        }
+    )
+    if model == "interview":
+        data.update(
+            {
+                "interviewee": str(make_person(name="The Interviewee").pk),
+                "segments-TOTAL_FORMS": "1",
+                "segments-0-position": "1",
+                "segments-0-question": "First question?",
+                "segments-0-answer": "<p>First answer.</p>",
+            }
+        )
+    response = desk_client.post(add_url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    piece = Article.objects.get(title="First title").specific()
+    as_added = relations(piece)
+    assert as_added["authors"] == ["First Author"] and as_added["projects"] == ["First Project"]
+    added = latest_version(piece)
+
+    changes = {
+        "title": "Second title",
+        "authors": [str(second.pk)],
+        "projects": [str(p2.pk)],
+        "regions": [str(bishkek.pk)],
+        "topics": [],
+        "related_links-0-DELETE": "on",
+    }
+    if model == "interview":
+        changes["segments-0-question"] = "Second question?"
+    assert post_change(desk_client, piece, **changes).status_code == 302
+    as_changed, changed = relations(piece), latest_version(piece)
+    assert post_change(desk_client, piece, title="Third title").status_code == 302
+
+    for version, expected in ((added, as_added), (changed, as_changed)):
+        url = reverse(f"admin:{app}_{model}_restore", args=[piece.pk, version.pk])
+        response = desk_client.post(url)
+        assert response.status_code == 302
+        assert response["Location"] == admin_url(piece)
+        assert relations(piece) == expected
+
+
+def test_the_stale_edit_panel_lists_only_what_was_changed(desk_client):
+    from django.test import Client
+
+    from .formdata import form_data
+    from .workflow_helpers import change_form
+
+    author, project = make_person(name="Kept Author"), make_project(name="Kept Project")
+    add_url = reverse("admin:interviews_interview_add")
+    data = form_data(desk_client.get(add_url), "interview_form")
+    data.update(
+        {
+            "_save": "Save",
+            "title": "Added title",
+            "authors": [str(author.pk)],
+            "projects": [str(project.pk)],
+        }
+    )
+    assert desk_client.post(add_url, data).status_code == 302
+    interview = Article.objects.get(title="Added title").specific()
+    stale = change_form(desk_client, interview)  # opened at the revision made on adding
+    other = Client()
+    other.force_login(make_user("Editors"))
+    assert post_change(other, interview, title="Their title").status_code == 302
+    stale["title"] = "My title"
+    url = reverse("admin:interviews_interview_change", args=[interview.pk])
+    response = desk_client.post(url, stale)
+    assert response.status_code == 200
+    since = dict(response.context["adminform"].form.conflict["since"])
+    assert "Title" in since
+    assert "Authors" not in since and "Funding projects" not in since
+    assert Article.objects.get(pk=interview.pk).title == "Their title"

@@ -219,6 +219,10 @@ class WorkflowAdminMixin(concurrency.EditGuardAdminMixin):
             created=not change,
         )
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        revisions.add_piece(form.instance)  # now that authors and projects are saved
+
     def delete_model(self, request, obj):
         transitions.record(obj, AuditEvent.Action.DELETED, request.user)
         super().delete_model(request, obj)
