@@ -98,7 +98,7 @@ PHOTOS_ON_PERSON_PAGE = 24
 
 
 def person(request, slug):
-    obj = get_object_or_404(Person, slug=slug)
+    obj = get_object_or_404(Person.objects.public(), slug=slug)
     # A photographer's published photos, each with the pieces that used it (two queries).
     photos = obj.photos.in_public_use().for_credits()[:PHOTOS_ON_PERSON_PAGE]
     return _listing(

@@ -41,6 +41,7 @@ class Interview(Article):
     detail_template = "interviews/interview_detail.html"
     fixed_kind = Article.Kind.INTERVIEW
     restores_also = "questions and answers"
+    people_fields = (*Article.people_fields, "interviewee")
 
     objects = InterviewQuerySet.as_manager()
 

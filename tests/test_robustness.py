@@ -11,6 +11,8 @@ from articles.models import Article, AuditEvent, Correction
 
 from .factories import (
     make_article,
+    make_draft,
+    make_interview,
     make_newsroom,
     make_person,
     make_photo,
@@ -362,3 +364,63 @@ def test_the_stale_edit_panel_lists_only_what_was_changed(desk_client):
     assert "Title" in since
     assert "Authors" not in since and "Funding projects" not in since
     assert Article.objects.get(pk=interview.pk).title == "Their title"
+
+
+# --- finding 6: a person has a page only while they have a public role ---------------------
+
+
+def person_addresses(person):
+    return [
+        reverse("articles:person", args=[person.slug]),
+        reverse("articles:person_feed", args=[person.slug]),
+        reverse("articles:person_atom", args=[person.slug]),
+    ]
+
+
+def test_a_person_named_only_in_a_draft_or_nowhere_has_no_page_or_feed(client):
+
+    source = make_person(name="Confidential Source", role="Ministry insider")
+    make_draft(authors=[source])
+    interviewee = make_person(name="Draft Interviewee")
+    make_interview(interviewee=interviewee, status="draft", published_at=None)
+    nobody = make_person(name="Nobody Yet")
+    scheduled = make_person(name="Scheduled Author")
+    make_article(authors=[scheduled], published_at=timezone.now() + timedelta(days=1))
+    for person in (source, interviewee, nobody, scheduled):
+        for url in person_addresses(person):
+            assert client.get(url).status_code == 404, url
+    sitemap = client.get(reverse("articles:sitemap", args=["people"])).content.decode()
+    assert "confidential-source" not in sitemap and "nobody-yet" not in sitemap
+    assert "draft-interviewee" not in sitemap
+
+
+def test_authors_interviewees_and_photographers_of_published_pieces_have_pages(client):
+    author, interviewee, photographer = (
+        make_person(name="Public Author"),
+        make_person(name="Public Interviewee"),
+        make_person(name="Public Photographer"),
+    )
+    make_article(authors=[author], lead_photo=make_photo(credit_person=photographer))
+    make_interview(interviewee=interviewee)
+    sitemap = client.get(reverse("articles:sitemap", args=["people"])).content.decode()
+    for person in (author, interviewee, photographer):
+        for url in person_addresses(person):
+            assert client.get(url).status_code == 200, url
+        assert person.get_absolute_url() in sitemap
+
+
+# --- finding 7: the photo library shows a contributor only the pieces they may see ---------
+
+
+def test_a_contributor_sees_no_other_peoples_drafts_under_lead_photo_of(contributor_client):
+
+    contributor = make_user("Contributors")
+    photo = make_photo(renditions=False)
+    make_draft(title="Someone else's secret draft", lead_photo=photo)
+    mine = make_draft(title="My own draft", lead_photo=photo, created_by=contributor)
+    contributor_client.force_login(contributor)
+    html = contributor_client.get(reverse("admin:articles_photo_change", args=[photo.pk]))
+    html = html.content.decode()
+    assert "My own draft" in html and mine.get_status_display() in html
+    assert "secret draft" not in html
+    assert "1 other piece(s) you cannot open" in html

@@ -155,7 +155,10 @@ class ObjectFeed(LatestFeed):
     lookup = None  # the Article filter that selects this object's pieces
 
     def get_object(self, request, slug):
-        return get_object_or_404(self.model, slug=slug)
+        rows = self.model.objects.all()
+        if hasattr(rows, "public"):  # people: only while they have a public role
+            rows = rows.public()
+        return get_object_or_404(rows, slug=slug)
 
     def pieces(self, obj):
         return Article.objects.published().filter(**{self.lookup: obj})

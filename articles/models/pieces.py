@@ -32,7 +32,8 @@ class Article(models.Model):
     1. Subclass ``Article`` (and ``ArticleQuerySet`` for its ``for_detail()`` recipe).
     2. Declare ``detail_url_name`` (a namespaced URL taking ``slug``), ``detail_template``
        and, if the type always has one kind, ``fixed_kind`` (a ``Kind``; no other piece may
-       take it) and ``restores_also`` (what else its revisions bring back, in words).
+       take it), ``restores_also`` (what else its revisions bring back, in words) and
+       ``people_fields`` (the lookups to the people it names in public).
     3. Extend the hooks it needs: ``search_text()`` (more words to index),
        ``structured_data_extras()`` (schema.org facts), ``publishing_problems()``.
     4. Register a ``ModelAdmin`` built on ``articles.admin.PieceAdmin``; from its app
@@ -46,6 +47,8 @@ class Article(models.Model):
     detail_template = "articles/article_detail.html"
     fixed_kind = None
     restores_also = ""  # what else a revision brings back, in the restore page's words
+    # The lookups from a piece to the people it names in public (Person.objects.public()).
+    people_fields = ("authors", "lead_photo__credit_person")
 
     State = State
 

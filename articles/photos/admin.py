@@ -18,6 +18,7 @@ from django.utils.html import format_html, format_html_join
 
 from articles.models import Photo
 from articles.photos import renditions
+from articles.publishing import rules
 from articles.publishing.concurrency import EditGuardAdminMixin
 
 
@@ -187,10 +188,25 @@ class PhotoAdmin(EditGuardAdminMixin, admin.ModelAdmin):
     def use_count(self, obj):
         return obj.use_count or "—"
 
+    def get_object(self, request, object_id, from_field=None):
+        photo = super().get_object(request, object_id, from_field)
+        if photo is not None:
+            photo.viewer = request.user  # "Lead photo of" lists only what they may open
+        return photo
+
+    def _pieces_seen_by(self, photo):
+        """(the pieces ``photo`` leads that its viewer may see, how many others it leads)."""
+        if not photo.pk:
+            return [], 0
+        pieces = photo.articles.order_by("-published_at", "title")
+        viewer = getattr(photo, "viewer", None)
+        seen = list(pieces if viewer is None else rules.visible_to(viewer, pieces))
+        return seen, pieces.count() - len(seen)
+
     @admin.display(description="Lead photo of")
     def where_used(self, obj):
-        pieces = list(obj.articles.order_by("-published_at", "title")) if obj.pk else []
-        if not pieces:
+        pieces, others = self._pieces_seen_by(obj)
+        if not pieces and not others:
             return "Not used by any piece yet."
         items = format_html_join(
             "",
@@ -204,6 +220,9 @@ class PhotoAdmin(EditGuardAdminMixin, admin.ModelAdmin):
                 for piece in pieces
             ),
         )
+        if others:
+            # Other people's drafts stay private: their titles and states are not shown.
+            items += format_html("<li>{} other piece(s) you cannot open</li>", others)
         return format_html('<ul class="photo-where-used">{}</ul>', items)
 
     @admin.display(description="Renditions")
@@ -231,7 +250,10 @@ class PhotoAdmin(EditGuardAdminMixin, admin.ModelAdmin):
         return super().delete_view(request, object_id, extra_context)
 
     def _deletion_refusal(self, photo):
-        titles = list(photo.articles.order_by("title").values_list("title", flat=True))
+        pieces, others = self._pieces_seen_by(photo)
+        titles = sorted(piece.title for piece in pieces)
+        if others:
+            titles.append(f"{others} other piece(s)")
         if not titles:
             return ""
         return format_html(
