@@ -424,3 +424,48 @@ def test_a_contributor_sees_no_other_peoples_drafts_under_lead_photo_of(contribu
     assert "My own draft" in html and mine.get_status_display() in html
     assert "secret draft" not in html
     assert "1 other piece(s) you cannot open" in html
+
+
+# --- finding 15: what leaves the site points at a rendition; funding is a grant ------------
+
+
+def json_ld_of(html):
+    import json
+
+    (payload,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    return {node["@type"]: node for node in json.loads(payload)["@graph"]}
+
+
+def test_feeds_and_json_ld_point_at_a_rendition_not_the_original(client):
+    from .factories import image_upload
+
+    photo = make_photo(credit_text="Daniyar Photographer")
+    photo.image.save("big.jpg", image_upload(size=(2400, 1600)))  # renditions rebuilt
+    piece = make_article(lead_photo=photo)
+    original = photo.image.url
+    for name in ("articles:feed", "articles:atom"):
+        xml = client.get(reverse(name)).content.decode()
+        assert "media:content" in xml
+        assert original not in xml, name
+        assert 'width="1600"' in xml
+    image = json_ld_of(client.get(piece.get_absolute_url()).content.decode())[
+        "AnalysisNewsArticle"
+    ]["image"]
+    assert original not in image["url"] and original not in image["contentUrl"]
+    assert (image["width"], image["height"]) == (1600, 1067)
+    assert image["creator"] == {"@type": "Person", "name": "Daniyar Photographer"}
+
+
+def test_json_ld_names_the_funding_as_a_monetary_grant_of_its_funders(client):
+    newsroom = make_newsroom(hidden=False, project="Bridging Divides")
+    piece = json_ld_of(client.get(newsroom["public"].get_absolute_url()).content.decode())
+    (grant,) = piece["AnalysisNewsArticle"]["funding"]
+    assert grant["@type"] == "MonetaryGrant" and grant["name"] == "Bridging Divides"
+    assert grant["url"].endswith(newsroom["project"].get_absolute_url())
+    assert grant["funder"] == [
+        {
+            "@type": "Organization",
+            "name": newsroom["funder"].name,
+            "url": "http://testserver" + newsroom["funder"].get_absolute_url(),
+        }
+    ]

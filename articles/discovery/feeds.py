@@ -128,12 +128,13 @@ class LatestFeed(Feed):
         photo = item.lead_photo
         if photo is None:
             return {}
+        url, width, height = photo.published_file()  # a rendition, not the original
         return {
             "image": {
-                "url": self._absolute(photo.image.url),
-                "type": mimetypes.guess_type(photo.image.name)[0] or "image/jpeg",
-                "width": photo.width,
-                "height": photo.height,
+                "url": self._absolute(url),
+                "type": mimetypes.guess_type(url)[0] or "image/jpeg",
+                "width": width,
+                "height": height,
                 "credit": photo.credit,
                 "caption": photo.caption,
             }

@@ -60,10 +60,7 @@ def _person(request, person):
 
 def photo_image_object(request, photo):
     """A photo as a schema.org ImageObject with its caption, credit, copyright and licence."""
-    image = photo.as_image_object(request)
-    if photo.credit_text and not photo.credit_person_id:
-        image["creator"] = {"@type": "Organization", "name": photo.credit_text}
-    return image
+    return photo.as_image_object(request)
 
 
 def social_image(photo):
@@ -118,14 +115,25 @@ def article_schema(request, article):
     url = request.build_absolute_uri(article.get_absolute_url())
     regions = [tag.name for tag in article.regions.all()]
     topics = [tag.name for tag in article.topics.all()]
-    funders = {}
+    funders, grants = {}, []
     for project in article.projects.all():
+        grant_funders = []
         for funder in project.funders.all():
             funders[funder.pk] = {
                 "@type": "Organization",
                 "name": funder.name,
                 "url": funder.url or request.build_absolute_uri(funder.get_absolute_url()),
             }
+            grant_funders.append(funders[funder.pk])
+        # The project is the grant the piece was produced under (schema.org ``funding``).
+        grants.append(
+            {
+                "@type": "MonetaryGrant",
+                "name": project.name,
+                "url": request.build_absolute_uri(project.get_absolute_url()),
+                "funder": grant_funders,
+            }
+        )
     data = {
         "@type": SCHEMA_TYPES.get(article.kind, "NewsArticle"),
         "@id": f"{url}#article",
@@ -149,6 +157,8 @@ def article_schema(request, article):
         data["image"] = photo_image_object(request, article.lead_photo)
     if funders:
         data["funder"] = list(funders.values())
+    if grants:
+        data["funding"] = grants
     if article.programme_id:
         data["sourceOrganization"] = {"@type": "Organization", "name": article.programme.name}
     data.update(article.structured_data_extras(request.build_absolute_uri))

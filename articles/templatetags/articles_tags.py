@@ -42,8 +42,9 @@ def picture(
     - ``figure``: in a ``<figure class="photo …">`` with caption and credit, the house
       style “Caption. (Photo: Name)”; ``css_class`` adds a class to it.
     - ``absolute_url``: the markup leaves the site (a feed passes
-      ``request.build_absolute_uri``): feed readers get the original file at an absolute
-      address, no srcset, loading hints or classes, and caption and credit as plain text.
+      ``request.build_absolute_uri``): feed readers get one rendition (``published_file``) at
+      an absolute address, no srcset, loading hints or classes, and caption and credit as
+      plain text.
     """
     if size not in DEFAULT_SIZES:
         choices = ", ".join(DEFAULT_SIZES)
@@ -55,7 +56,13 @@ def picture(
         "sizes": sizes or DEFAULT_SIZES[size],
     }
     if absolute_url is not None:
-        context |= {"src": absolute_url(photo.image.url), "feed_caption": feed_caption(photo)}
+        url, width, height = photo.published_file()
+        context |= {
+            "src": absolute_url(url),
+            "width": width,
+            "height": height,
+            "feed_caption": feed_caption(photo),
+        }
     else:
         context |= {
             "pic": renditions.picture(photo, size),
