@@ -62,7 +62,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # collected static files, before any session work
     "kazcms.middleware.TextGZipMiddleware",  # pages gzipped by the app when no proxy does it
-    "kazcms.request_guard.RejectControlCharactersMiddleware",
+    "kazcms.request_guard.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
