@@ -25,17 +25,18 @@ from articles.models import (
 from articles.photos.admin import PhotoAutocompleteSelect, thumbnail
 from articles.publishing.admin import CorrectionInline, WorkflowAdminMixin, WorkflowFormMixin
 from articles.publishing.concurrency import EditGuardAdminMixin
+from articles.slug_notice import SlugNoticeAdminMixin
 
 
 @admin.register(Person)
-class PersonAdmin(EditGuardAdminMixin, admin.ModelAdmin):
+class PersonAdmin(SlugNoticeAdminMixin, EditGuardAdminMixin, admin.ModelAdmin):
     list_display = ["name", "role"]
     search_fields = ["name", "role"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Region, Topic)
-class VocabularyAdmin(EditGuardAdminMixin, admin.ModelAdmin):
+class VocabularyAdmin(SlugNoticeAdminMixin, EditGuardAdminMixin, admin.ModelAdmin):
     """The two tag vocabularies: searched by the article form's autocompletes."""
 
     list_display = ["name", "slug"]
@@ -88,7 +89,7 @@ class PieceForm(WorkflowFormMixin, TagAutocompleteFormMixin):
     """The piece form: tag autocompletes, plus the workflow's stale-edit and role checks."""
 
 
-class PieceAdmin(FundingWarningsMixin, WorkflowAdminMixin, admin.ModelAdmin):
+class PieceAdmin(SlugNoticeAdminMixin, FundingWarningsMixin, WorkflowAdminMixin, admin.ModelAdmin):
     """What article and interview editing share: one form, the lead photo, tags, projects."""
 
     form = PieceForm

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, AuditEvent, Correction
+from articles.models import Article, AuditEvent, Correction, Person
 
 from .factories import (
     make_article,
@@ -469,3 +469,39 @@ def test_json_ld_names_the_funding_as_a_monetary_grant_of_its_funders(client):
             "url": "http://testserver" + newsroom["funder"].get_absolute_url(),
         }
     ]
+
+
+# --- finding 5: the editor is told when the saved web address is not the one typed ---------
+
+
+def test_a_slug_saved_differently_from_the_one_proposed_is_announced(editor_client):
+    from .formdata import form_data
+
+    url = reverse("admin:articles_article_add")
+    data = form_data(editor_client.get(url), "article_form")
+    # What the admin's prepopulated-field script proposes for a Kazakh title: the same letters.
+    data.update(
+        {"_save": "Save", "title": "Қазақстан жаңалықтары", "slug": "қазақстан-жаңалықтары"}
+    )
+    response = editor_client.post(url, data, follow=True)
+    piece = Article.objects.get(title="Қазақстан жаңалықтары")
+    assert piece.slug == "qazaqstan-zhanalyqtary"
+    html = response.content.decode()
+    assert "The web address was saved as “qazaqstan-zhanalyqtary”" in html
+    assert "not “қазақстан-жаңалықтары” as typed" in html
+
+
+def test_a_person_slug_made_from_the_name_is_announced_and_a_kept_one_is_not(editor_client):
+    from .formdata import form_data
+
+    url = reverse("admin:articles_person_add")
+    data = form_data(editor_client.get(url), "person_form")
+    data.update({"_save": "Save", "name": "Айгерим Нурланова", "slug": ""})
+    html = editor_client.post(url, data, follow=True).content.decode()
+    assert "The web address was made from the name: “aygerim-nurlanova”." in html
+    person = Person.objects.get(name="Айгерим Нурланова")
+    change = reverse("admin:articles_person_change", args=[person.pk])
+    data = form_data(editor_client.get(change), "person_form")
+    data.update({"_save": "Save", "role": "Analyst"})
+    html = editor_client.post(change, data, follow=True).content.decode()
+    assert "web address" not in html

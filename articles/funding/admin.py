@@ -23,6 +23,7 @@ from articles.exports.admin import ExportPermissionMixin, download, log_export, 
 from articles.funding import reports
 from articles.models import Funder, FundingProject, Programme
 from articles.publishing.concurrency import EditGuardAdminMixin
+from articles.slug_notice import SlugNoticeAdminMixin
 
 
 class FundingWarningsMixin:
@@ -159,21 +160,23 @@ class DonorReportMixin(ExportPermissionMixin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(EditGuardAdminMixin, admin.ModelAdmin):
+class ProgrammeAdmin(SlugNoticeAdminMixin, EditGuardAdminMixin, admin.ModelAdmin):
     list_display = ["name", "organisation"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Funder)
-class FunderAdmin(EditGuardAdminMixin, admin.ModelAdmin):
+class FunderAdmin(SlugNoticeAdminMixin, EditGuardAdminMixin, admin.ModelAdmin):
     list_display = ["name", "url"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(FundingProject)
-class FundingProjectAdmin(DonorReportMixin, EditGuardAdminMixin, admin.ModelAdmin):
+class FundingProjectAdmin(
+    SlugNoticeAdminMixin, DonorReportMixin, EditGuardAdminMixin, admin.ModelAdmin
+):
     list_display = ["name", "programme", "starts_on", "ends_on"]
     list_filter = ["programme", "funders"]
     search_fields = ["name", "funders__name"]
