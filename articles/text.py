@@ -4,6 +4,7 @@ from rich text, word counts, and slugs readable in Latin letters (Cyrillic and K
 import html
 import re
 
+from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 
@@ -25,9 +26,35 @@ EXTENSIONS = {
 }
 
 
-def RichTextField(**kwargs):  # noqa: N802 (reads as a field class at the call site)
-    """A prose-editor field whose HTML is sanitized with the same allowlist the toolbar offers."""
-    return ProseEditorField(extensions=EXTENSIONS, sanitize=True, blank=True, **kwargs)
+_IMAGE = re.compile(r"<img\b", re.IGNORECASE)
+_DATA_URL = re.compile(r"""src\s*=\s*["']?\s*data:""", re.IGNORECASE)
+
+PASTED_IMAGE_MESSAGE = (
+    "This text contains {what}, which the text cannot keep: it would be removed on saving. "
+    "Nothing was saved. Put the image in the photo library (Newsroom › Photos › Add) and "
+    "choose it as the lead photo, then delete it from the text and save again."
+)
+
+
+class RichTextField(ProseEditorField):
+    """A prose-editor field whose HTML is sanitized with the same allowlist the toolbar offers.
+
+    The allowlist has no images, so the sanitizer would drop an image pasted or dragged into
+    the text without a word (a 3 MB paste was once saved as 39 characters): validation refuses
+    it first, with the editor's text kept in the form. ``save()`` from code still sanitizes.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("extensions", EXTENSIONS)
+        kwargs.setdefault("sanitize", True)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value, instance):
+        if value and _IMAGE.search(value):
+            what = "a pasted image" if _DATA_URL.search(value) else "an image"
+            raise ValidationError(PASTED_IMAGE_MESSAGE.format(what=what), code="image")
+        return super().clean(value, instance)
 
 
 _TAG = re.compile(r"<[^>]*>")

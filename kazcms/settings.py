@@ -203,7 +203,6 @@ KAZCMS_SERVE_MEDIA = env_bool("KAZCMS_SERVE_MEDIA", DEBUG)
 # Uploads: refuse oversized images before Pillow decodes them.
 KAZCMS_MAX_UPLOAD_BYTES = int(os.environ.get("KAZCMS_MAX_UPLOAD_BYTES", 25 * 1024 * 1024))
 KAZCMS_MAX_IMAGE_PIXELS = int(os.environ.get("KAZCMS_MAX_IMAGE_PIXELS", 40_000_000))
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # The publishing organisation, used in bureau lines and acknowledgements.
 KAZCMS_ORGANISATION = os.environ.get("KAZCMS_ORGANISATION", "IWPR")
@@ -340,6 +339,16 @@ else:
     CONTENT_SECURITY_POLICY = {"DIRECTIVES": KAZCMS_CSP_PUBLIC}
 
 # --- End of staff security --------------------------------------------------------------
+
+# --- Robustness: limits real pieces fit in (issue 15) -------------------------------------
+# Sized for the largest real pieces, so no editor meets them: an interview of 500 questions
+# and answers (8 fields each, plus the piece's own ~150) and 20 MB of text. Beyond them the
+# admin says what to shorten (kazcms.errors.bad_request) and the browser keeps a local copy
+# of the form (static/kazcms/form_backup.js). deploy/nginx.conf lets bodies this large through.
+KAZCMS_MAX_SEGMENTS = 500
+DATA_UPLOAD_MAX_NUMBER_FIELDS = KAZCMS_MAX_SEGMENTS * 8 + 1000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+# --- End of robustness ---------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

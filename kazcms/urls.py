@@ -37,3 +37,5 @@ if settings.MEDIA_URL.startswith("/"):  # media on this host; the view answers i
 
 # A database outage answers 503 with Retry-After; any other uncaught error the plain 500 page.
 handler500 = "kazcms.errors.server_error"
+# A form past the size limits gets a page saying what to shorten, not a bare 400.
+handler400 = "kazcms.errors.bad_request"

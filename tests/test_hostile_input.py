@@ -11,10 +11,13 @@ import re
 from urllib.parse import quote
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.converters import IntConverter
+from reversion.models import Version
 
 from articles.discovery.search.forms import SearchForm
 from articles.models import Photo
@@ -93,13 +96,43 @@ def routes():
     return found
 
 
-def real_value(name, converter, newsroom):
+# Whose slug a public route takes, by its first path segment (pieces otherwise).
+SLUG_OWNERS = {
+    "regions": "region",
+    "topics": "topic",
+    "programmes": "programme",
+    "projects": "project",
+    "funders": "funder",
+    "people": "author",
+    "interviews": "interview",
+}
+
+
+def real_value(name, converters, newsroom, template=""):
     """A value that reaches the view behind the parameter (an existing row, a real slug)."""
     public = newsroom["public"]
-    if isinstance(converter, IntConverter) or name in ("pk", "id", "object_id", "version_id"):
+    if name in ("object_id", "pk", "id"):
+        admin_model = re.match(r"/admin/(\w+)/(\w+)/", template)
+        if admin_model:  # a row of the model this admin route is for
+            try:
+                model = apps.get_model(*admin_model.groups())
+            except LookupError:
+                model = None
+            row = model and model._default_manager.order_by("pk").first()
+            if row is not None:
+                return str(row.pk)
         return str(public.pk)
+    if name == "version_id":
+        version = Version.objects.get_for_object(public).first()
+        return str(version.pk if version else public.pk)
+    if name == "content_type_id":
+        return str(ContentType.objects.get_for_model(public).pk)
+    if isinstance(converters.get(name), IntConverter):
+        return str(public.pk)
+    if name == "slug":
+        owner = SLUG_OWNERS.get(template.strip("/").split("/")[0], "public")
+        return newsroom[owner].slug
     return {
-        "slug": public.slug,
         "year": str(public.published_at.year),
         "month": f"{public.published_at.month:02d}",
         "app_label": "articles",
@@ -128,7 +161,7 @@ def requests_for(template, names, converters, newsroom, query_names, every_value
     without, one request gives each parameter a different value (cheaper, for the roles whose
     answers differ from the administrator's only in what they may open).
     """
-    real = {name: real_value(name, converters.get(name), newsroom) for name in names}
+    real = {name: real_value(name, converters, newsroom, template) for name in names}
     path = fill(template, real)
     values = list(HOSTILE.values())
     if every_value_per_name:
@@ -151,8 +184,12 @@ def is_staff_route(template):
 
 @pytest.fixture
 def newsroom():
+    from articles.publishing import revisions
+
     n = make_newsroom(interview={"title": "Public interview"}, hidden=True)
     make_photo(renditions=False)
+    with revisions.recording(None, "A revision to restore"):
+        n["public"].save()
     return n
 
 
@@ -198,12 +235,12 @@ def test_the_walker_reaches_the_admin_and_every_public_route_with_real_values(cl
     client.raise_request_exception = False
     not_found = []
     for template, names, converters in routes():
-        real = {name: real_value(name, converters.get(name), newsroom) for name in names}
+        real = {name: real_value(name, converters, newsroom, template) for name in names}
         status = client.get(fill(template, real)).status_code
         assert status < 500, fill(template, real)
         if status == 404:
             not_found.append(fill(template, real))
     # A few routes need a value no fixed row gives (a media file, a newsletter token, a
-    # second-factor device): they answer 404 to a real-looking value, and that is all.
-    assert len(not_found) < 30, not_found
+    # second-factor device, a log row): they answer 404 to a real-looking value, that is all.
+    assert len(not_found) < 20, not_found
     assert Photo.objects.exists()

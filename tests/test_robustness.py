@@ -505,3 +505,49 @@ def test_a_person_slug_made_from_the_name_is_announced_and_a_kept_one_is_not(edi
     data.update({"_save": "Save", "role": "Analyst"})
     html = editor_client.post(change, data, follow=True).content.decode()
     assert "web address" not in html
+
+
+# --- finding 2: limits real pieces fit in; beyond them a page says what to shorten ---------
+
+
+def test_an_interview_of_300_questions_and_a_20_mb_body_are_saved(desk_client):
+    from interviews.models import Interview
+
+    interview = make_interview(segments=300, lead_photo=make_photo(renditions=False))
+    long_body = "<p>" + "Long testimony. " * (20 * 1024 * 1024 // 16) + "</p>"
+    response = interview_admin_post(desk_client, interview, body=long_body, title="Kept")
+    assert response.status_code == 302, response.status_code
+    assert Interview.objects.get(pk=interview.pk).title == "Kept"
+    assert Interview.objects.get(pk=interview.pk).segments.count() == 300
+
+
+def test_a_form_past_the_limits_gets_a_page_saying_what_to_shorten(desk_client, settings):
+    interview = make_interview(lead_photo=make_photo(renditions=False))
+    url = reverse("admin:interviews_interview_change", args=[interview.pk])
+    desk_client.raise_request_exception = False
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
+    response = desk_client.post(url, {f"field{n}": "x" for n in range(60)})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Your change was not saved" in html and "split the interview" in html
+    assert "Restore unsaved changes" in html
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = desk_client.post(url, {"body": "x" * 5000})
+    assert response.status_code == 413
+    assert "delete pasted images" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "image",
+    ['<img src="data:image/png;base64,iVBORw0KGgo=">', '<img src="https://x.example/a.jpg">'],
+)
+def test_an_image_in_the_text_is_refused_with_a_message_not_dropped(desk_client, image):
+    piece = make_article(lead_photo=make_photo(renditions=False), body="<p>Before.</p>")
+    body = f"<p>Words the editor typed.</p>{image}<p>More words.</p>"
+    response = post_change(desk_client, piece, body=body)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "which the text cannot keep" in html and "Nothing was saved" in html
+    assert "Words the editor typed." in html  # the input is still in the form
+    assert Article.objects.get(pk=piece.pk).body == "<p>Before.</p>"
