@@ -4,10 +4,11 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, AuditEvent, Correction, Person
+from articles.models import Article, AuditEvent, Correction, Person, Photo
 
 from .factories import (
     make_article,
@@ -551,3 +552,35 @@ def test_an_image_in_the_text_is_refused_with_a_message_not_dropped(desk_client,
     assert "which the text cannot keep" in html and "Nothing was saved" in html
     assert "Words the editor typed." in html  # the input is still in the form
     assert Article.objects.get(pk=piece.pk).body == "<p>Before.</p>"
+
+
+# --- finding 3 (storage): an upload the storage cannot take is a form error, input kept -----
+
+
+def test_a_photo_upload_to_an_unwritable_media_folder_keeps_the_form(
+    editor_client, settings, tmp_path
+):
+    from .factories import image_bytes
+    from .formdata import form_data
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a regular file where the media folder's parent should be")
+    settings.MEDIA_ROOT = blocker / "media"  # every write fails: NotADirectoryError
+    url = reverse("admin:articles_photo_add")
+    data = form_data(editor_client.get(url), "photo_form")
+    data.update(
+        {
+            "_save": "Save",
+            "caption": "Market day in Osh",
+            "alt_text": "Stalls of melons under awnings",
+            "credit_text": "Staff photographer",
+            "image": SimpleUploadedFile("osh.jpg", image_bytes(), content_type="image/jpeg"),
+        }
+    )
+    editor_client.raise_request_exception = False
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The photo could not be stored" in html
+    assert "Market day in Osh" in html and "Stalls of melons under awnings" in html
+    assert not Photo.objects.exists()

@@ -11,13 +11,14 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from articles.models import Photo
-from articles.photos import renditions
+from articles.photos import renditions, uploads
 from articles.publishing import rules
 from articles.publishing.concurrency import EditGuardAdminMixin
 
@@ -81,8 +82,21 @@ class PhotoAutocompleteSelect(AutocompleteSelect):
         )
 
 
+class PhotoForm(forms.ModelForm):
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if isinstance(image, UploadedFile):  # a new file, to be written to the storage
+            reason = uploads.storage_problem(self.instance.image.storage)
+            if reason:
+                raise forms.ValidationError(
+                    uploads.STORAGE_UNWRITABLE.format(reason=reason), code="storage"
+                )
+        return image
+
+
 @admin.register(Photo)
 class PhotoAdmin(EditGuardAdminMixin, admin.ModelAdmin):
+    form = PhotoForm
     list_display = [
         "preview",
         "__str__",
