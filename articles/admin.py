@@ -121,6 +121,11 @@ class PieceAdmin(SlugNoticeAdminMixin, FundingWarningsMixin, WorkflowAdminMixin,
     readonly_fields = ["lead_photo_preview", "created_at", "updated_at"]
     inlines = [RelatedArticleInline, CorrectionInline]
     save_on_top = True
+
+    class Media:
+        # A local copy of the open form in the browser, offered back after a failed save.
+        js = ["kazcms/form_backup.js"]
+
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body"]}),
         ("Photo", {"fields": ["lead_photo", "lead_photo_preview"]}),

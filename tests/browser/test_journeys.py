@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from articles.models import Article
 from interviews.models import Interview
 from newsletter.models import Subscriber
 
@@ -128,6 +129,13 @@ def test_editor_writes_and_publishes_an_interview(page, site, django_user_model,
         "Border"
     )
     page.locator(".select2-results__option", has_text="Border queue").click()
+    # And the interviewee: an interview is published with someone answering.
+    make_person(name="Roman Economist")
+    page.locator(".field-interviewee .select2-selection").click()
+    page.locator('.select2-search__field[aria-controls="select2-id_interviewee-results"]').fill(
+        "Roman"
+    )
+    page.locator(".select2-results__option", has_text="Roman Economist").click()
     page.locator('.field-body [contenteditable="true"]').click()
     page.keyboard.insert_text("We spoke to an economist in Bishkek.")
 
@@ -198,3 +206,38 @@ def test_a_new_editor_enrols_a_second_factor_at_first_sign_in_then_writes(
     page.locator('.field-body [contenteditable="true"]').click()
     page.keyboard.insert_text("Typed under a strict policy.")
     expect_(page.locator(".field-body")).to_contain_text("Typed under a strict policy.")
+
+
+def test_an_editor_gets_back_what_they_typed_after_a_reload(page, site, django_user_model, sign_in):
+    # The browser keeps a copy of the open form; a crash, a lost connection or a refused
+    # request (here: a reload before saving) must not lose what was typed.
+    desk = django_user_model.objects.create_superuser("desk", "desk@example.org", "pw-for-tests-1")
+    expect_ = expect()
+    sign_in(desk, "pw-for-tests-1")
+    expect_(page.locator("#logout-form")).to_have_count(1)
+    add_url = reverse("admin:articles_article_add")
+    page.goto(add_url)
+    page.locator("#id_title").fill("Typed before the connection dropped")
+    page.locator('.field-body [contenteditable="true"]').click()
+    page.keyboard.insert_text("Two hours of reporting, not yet saved.")
+    key = f"kazcms:form-backup:{add_url}"
+    page.wait_for_function(
+        "key => (localStorage.getItem(key) || '').includes('not yet saved')", arg=key
+    )
+
+    page.reload()
+    expect_(page.locator("#id_title")).to_have_value("")
+    restore = page.get_by_role("button", name=re.compile("^Restore unsaved changes from "))
+    restore.click()
+    expect_(page.locator("#id_title")).to_have_value("Typed before the connection dropped")
+    expect_(page.locator(".field-body")).to_contain_text("Two hours of reporting, not yet saved.")
+
+    page.locator('input[name="_save"]').first.click()
+    expect_(page.locator(".messagelist")).to_contain_text("was added successfully")
+    piece = Article.objects.get(title="Typed before the connection dropped")
+    assert "Two hours of reporting, not yet saved." in piece.body
+    # Saved: the copy is gone, and the next new piece opens without an offer.
+    assert page.evaluate("key => localStorage.getItem(key)", key) is None
+    page.goto(add_url)
+    expect_(page.locator("#id_title")).to_be_visible()
+    assert page.get_by_role("button", name=re.compile("Restore unsaved changes")).count() == 0
