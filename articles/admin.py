@@ -123,8 +123,9 @@ class PieceAdmin(SlugNoticeAdminMixin, FundingWarningsMixin, WorkflowAdminMixin,
     save_on_top = True
 
     class Media:
-        # A local copy of the open form in the browser, offered back after a failed save.
-        js = ["kazcms/form_backup.js"]
+        # Latin slug proposals (SlugNoticeAdminMixin's script: this Media replaces its own),
+        # and a local copy of the open form in the browser, offered back after a failed save.
+        js = ["kazcms/slug_latin.js", "kazcms/form_backup.js"]
 
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body"]}),

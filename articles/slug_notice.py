@@ -1,17 +1,23 @@
 """Slug changes the editor sees: the admin says when a saved web address differs from the typed one.
 
 While the editor types a title, Django's admin proposes a slug in the title's own letters
-(the slug fields allow Unicode, and its URLify knows no Kazakh letters to transliterate). On
-save, ``unique_slug`` writes it in Latin letters and makes it unique; the address readers get
-then differs from the one on screen, so the save says so instead of changing it silently.
+(the slug fields allow Unicode, and its URLify knows no Kazakh letters to transliterate); on
+save, ``unique_slug`` writes it in Latin letters and makes it unique. ``slug_latin.js`` makes
+the proposal the server's own transliteration; when the saved address still differs from the
+one on screen (a hand-typed slug, a taken one), the save says so instead of changing silently.
 """
 
 from django.contrib import messages
 
 
 class SlugNoticeAdminMixin:
-    """For a ModelAdmin of a model with a ``slug``: a message when the saved slug is not the
-    one in the form (transliterated, made unique), or was made from the name or title."""
+    """For a ModelAdmin of a model with a ``slug``: the slug proposed while typing is in Latin
+    letters as the server writes it (``slug_latin.js``), and a message says when the saved slug
+    is not the one in the form (made unique, typed by hand) or was made from the name or title.
+    """
+
+    class Media:  # an admin that declares its own Media lists this script itself (PieceAdmin)
+        js = ["kazcms/slug_latin.js"]
 
     def save_model(self, request, obj, form, change):
         typed = (form.cleaned_data.get("slug") or "").strip() if "slug" in form.fields else None

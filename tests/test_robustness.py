@@ -584,3 +584,17 @@ def test_a_photo_upload_to_an_unwritable_media_folder_keeps_the_form(
     assert "The photo could not be stored" in html
     assert "Market day in Osh" in html and "Stalls of melons under awnings" in html
     assert not Photo.objects.exists()
+
+
+def test_the_slug_script_transliterates_with_the_servers_own_table():
+    # static/kazcms/slug_latin.js proposes slugs while typing; it must agree with slugify_text.
+    import json
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from articles import text
+
+    script = (Path(settings.BASE_DIR) / "static/kazcms/slug_latin.js").read_text()
+    table = json.loads(re.search(r"var CYRILLIC = (\{.*?\});", script).group(1))
+    assert table == text._CYRILLIC

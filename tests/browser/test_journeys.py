@@ -241,3 +241,17 @@ def test_an_editor_gets_back_what_they_typed_after_a_reload(page, site, django_u
     page.goto(add_url)
     expect_(page.locator("#id_title")).to_be_visible()
     assert page.get_by_role("button", name=re.compile("Restore unsaved changes")).count() == 0
+
+
+def test_the_slug_proposed_while_typing_is_the_one_saved(page, site, django_user_model, sign_in):
+    desk = django_user_model.objects.create_superuser("desk", "desk@example.org", "pw-for-tests-1")
+    expect_ = expect()
+    sign_in(desk, "pw-for-tests-1")
+    expect_(page.locator("#logout-form")).to_have_count(1)
+    page.goto(reverse("admin:articles_person_add"))
+    page.locator("#id_name").press_sequentially("Айгерим Нұрланова")
+    page.locator("#id_name").press("End")  # a real key: Cyrillic is typed without keyup
+    expect_(page.locator("#id_slug")).to_have_value("aygerim-nurlanova")
+    page.locator('input[name="_save"]').first.click()
+    expect_(page.locator(".messagelist")).to_contain_text("was added successfully")
+    expect_(page.locator(".messagelist")).not_to_contain_text("web address")
