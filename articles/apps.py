@@ -7,9 +7,11 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
+        from articles import choice_guard
         from articles.publishing import revisions
         from kazcms.roles import sync_roles_after_migrate
 
         revisions.register_models()
+        choice_guard.install()  # a posted id no column can hold is a form error, not a 500
         # Once per migrate (sent for this app only): the roles follow kazcms/roles.py.
         post_migrate.connect(sync_roles_after_migrate, sender=self)

@@ -244,3 +244,42 @@ def test_the_walker_reaches_the_admin_and_every_public_route_with_real_values(cl
     # second-factor device, a log row): they answer 404 to a real-looking value, that is all.
     assert len(not_found) < 20, not_found
     assert Photo.objects.exists()
+
+
+BOOKKEEPING = ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS")
+
+
+def test_no_admin_form_answers_hostile_input_with_a_server_error(client, newsroom):
+    """Every admin add and change form, posted as the browser would with each hostile value in
+    every field (the formsets' bookkeeping and the CSRF token kept), is refused or saved."""
+    from .formdata import form_data
+
+    client.force_login(User.objects.create_superuser("root", "root@example.org", None))
+    client.raise_request_exception = False
+    errors, posted, forms = [], 0, 0
+    for template, names, converters in routes():
+        if not re.fullmatch(r"/admin/\w+/\w+/(add/|\{object_id\}/change/)", template):
+            continue
+        real = {name: real_value(name, converters, newsroom, template) for name in names}
+        url = fill(template, real)
+        page = client.get(url)
+        if page.status_code != 200:
+            continue
+        forms += 1
+        data = form_data(page)
+        for label, value in HOSTILE.items():
+            hostile = {
+                name: value
+                if isinstance(kept, str)
+                and name != "csrfmiddlewaretoken"
+                and not name.endswith(BOOKKEEPING)
+                else kept
+                for name, kept in data.items()
+            }
+            response = client.post(url, {**hostile, "_save": "Save"})
+            posted += 1
+            if response.status_code >= 500:
+                errors.append((label, url))
+    print(f"\nadmin forms: {forms} forms x {len(HOSTILE)} values in every field = {posted} posts")
+    assert not errors, errors[:20]
+    assert forms > 25
