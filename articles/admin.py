@@ -30,10 +30,11 @@ from articles.photos.admin import PhotoAutocompleteSelect, thumbnail
 from articles.publishing.admin import CorrectionInline, WorkflowAdminMixin, WorkflowFormMixin
 from articles.publishing.concurrency import EditGuardAdminMixin
 from articles.publishing.preview_links_admin import PreviewLinksAdminMixin
+from articles.slug_notice import SlugNoticeAdminMixin
 
 
 @admin.register(Person)
-class PersonAdmin(PenNameAdminMixin, EditGuardAdminMixin, admin.ModelAdmin):
+class PersonAdmin(PenNameAdminMixin, SlugNoticeAdminMixin, EditGuardAdminMixin, admin.ModelAdmin):
     list_display = ["name", "role"]
     # Never the sealed identity's fields: autocompletes and searches answer with these.
     search_fields = ["name", "role"]
@@ -41,7 +42,7 @@ class PersonAdmin(PenNameAdminMixin, EditGuardAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Region, Topic)
-class VocabularyAdmin(EditGuardAdminMixin, admin.ModelAdmin):
+class VocabularyAdmin(SlugNoticeAdminMixin, EditGuardAdminMixin, admin.ModelAdmin):
     """The two tag vocabularies: searched by the article form's autocompletes."""
 
     list_display = ["name", "slug"]
@@ -106,24 +107,27 @@ class PieceForm(WorkflowFormMixin, TagAutocompleteFormMixin):
     """The piece form: tag autocompletes, plus the workflow's stale-edit and role checks."""
 
     def clean_body(self):
-        """Photos in the text come from the library; any other image is refused, with the
-        text kept, rather than dropped or shown from elsewhere."""
+        """Photos in the text come from the library (the field refuses other images): one
+        deleted from the library meanwhile is refused too, with the text kept."""
         body = self.cleaned_data.get("body") or ""
         ids = inline.photo_ids(body)
         known = set(Photo.objects.filter(pk__in=ids).values_list("pk", flat=True))
-        if unknown := inline.unknown_images(body, known):
+        if missing := len(set(ids) - known):
             raise forms.ValidationError(
-                f"The text holds {unknown} image{'s' if unknown > 1 else ''} that "
-                f"{'are' if unknown > 1 else 'is'} not from the photo library. Put photos in "
-                "the text with the figure button and “Browse…”, which picks from the library "
-                "(upload new ones under Photos first); pasted or linked images cannot be shown "
-                "to readers. Your text is kept: remove or replace that image, then save again."
+                f"The text shows {missing} photo{'s' if missing > 1 else ''} that "
+                f"{'are' if missing > 1 else 'is'} no longer in the photo library. Insert "
+                "another with the figure button and “Browse…”, or remove it; your text is "
+                "kept."
             )
         return body
 
 
 class PieceAdmin(
-    PreviewLinksAdminMixin, FundingWarningsMixin, WorkflowAdminMixin, admin.ModelAdmin
+    PreviewLinksAdminMixin,
+    SlugNoticeAdminMixin,
+    FundingWarningsMixin,
+    WorkflowAdminMixin,
+    admin.ModelAdmin,
 ):
     """What article and interview editing share: one form, the lead photo, tags, projects."""
 
@@ -163,6 +167,9 @@ class PieceAdmin(
 
     class Media:
         css = {"all": ["articles/piece_editing.css"]}
+        # Latin slug proposals (SlugNoticeAdminMixin's script: this Media replaces its own),
+        # and a local copy of the open form in the browser, offered back after a failed save.
+        js = ["kazcms/slug_latin.js", "kazcms/form_backup.js"]
 
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body"]}),

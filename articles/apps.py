@@ -7,11 +7,13 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
+        from articles import choice_guard
         from articles.models.versions import watch_content_changes
         from articles.publishing import revisions
         from kazcms.roles import sync_roles_after_migrate
 
         revisions.register_models()
         watch_content_changes()  # content changes give cached pages a new version
+        choice_guard.install()  # a posted id no column can hold is a form error, not a 500
         # Once per migrate (sent for this app only): the roles follow kazcms/roles.py.
         post_migrate.connect(sync_roles_after_migrate, sender=self)

@@ -4,9 +4,12 @@ from rich text, word counts, and slugs readable in Latin letters (Cyrillic and K
 import html
 import re
 
+from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
+
+from articles.photos import inline
 
 EXTENSIONS = {
     "Bold": True,
@@ -36,12 +39,47 @@ EXTENSIONS_WITH_PHOTOS = {
     "Caption": True,
 }
 
+_IMAGE = re.compile(r"<img\b", re.IGNORECASE)
+_DATA_URL = re.compile(r"""src\s*=\s*["']?\s*data:""", re.IGNORECASE)
 
-def RichTextField(photos=False, **kwargs):  # noqa: N802 (reads as a field class at the call site)
+PASTED_IMAGE_MESSAGE = (
+    "This text contains {what}, which the text cannot keep: it would be removed on saving. "
+    "Nothing was saved. Put the image in the photo library (Newsroom › Photos › Add) and "
+    "choose it as the lead photo, then delete it from the text and save again."
+)
+PASTED_INTO_PHOTO_TEXT_MESSAGE = (
+    "This text contains {what} that is not a photo of the library, which readers' pages "
+    "cannot show. Nothing was saved. Put the image in the photo library (Newsroom › Photos › "
+    "Add), insert it with the figure button and “Browse…”, then delete the pasted one and "
+    "save again."
+)
+
+
+class RichTextField(ProseEditorField):
     """A prose-editor field whose HTML is sanitized with the same allowlist the toolbar offers;
-    ``photos``: the editor can put photos of the library in the text."""
-    extensions = EXTENSIONS_WITH_PHOTOS if photos else EXTENSIONS
-    return ProseEditorField(extensions=extensions, sanitize=True, blank=True, **kwargs)
+    ``photos=True``: the editor can put photos of the library in the text.
+
+    An image the text cannot keep (any image, or without ``photos`` one that names no library
+    photo) would be dropped by the sanitizer without a word (a 3 MB paste was once saved as 39
+    characters): validation refuses it first, with the editor's text kept in the form.
+    ``save()`` from code still sanitizes.
+    """
+
+    def __init__(self, *args, photos=False, **kwargs):
+        self.photos = photos
+        kwargs.setdefault("extensions", EXTENSIONS_WITH_PHOTOS if photos else EXTENSIONS)
+        kwargs.setdefault("sanitize", True)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value, instance):
+        if value and _IMAGE.search(value):
+            strays = inline.unknown_images(value) if self.photos else 1
+            if strays:
+                what = "a pasted image" if _DATA_URL.search(value) else "an image"
+                message = PASTED_INTO_PHOTO_TEXT_MESSAGE if self.photos else PASTED_IMAGE_MESSAGE
+                raise ValidationError(message.format(what=what), code="image")
+        return super().clean(value, instance)
 
 
 _TAG = re.compile(r"<[^>]*>")

@@ -154,7 +154,7 @@ def person(request, slug):
         for n, (model, lookup, _, _) in enumerate(kinds)
     }
     wrote = Exists(Article.objects.published().filter(authors=OuterRef("pk")))
-    obj = get_object_or_404(Person.objects.annotate(wrote=wrote, **has), slug=slug)
+    obj = get_object_or_404(Person.objects.public().annotate(wrote=wrote, **has), slug=slug)
     sections = [
         (heading, role, model.objects.published().filter(**{lookup: obj}).for_listing())
         for n, (model, lookup, heading, role) in enumerate(kinds)

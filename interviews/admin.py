@@ -3,9 +3,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from articles.admin import PieceAdmin
+from articles.admin import PieceAdmin, PieceForm
 
-from .models import Interview, Segment
+from .models import Interview, Segment, segment_problems
 
 
 def surname(person):
@@ -71,6 +71,17 @@ class SegmentFormSet(forms.BaseInlineFormSet):
             ):
                 form.instance.answerer_label = form.cleaned_data["answerer_label"] = answerer
         super().clean()
+        if self.instance.status == Interview.Status.PUBLISHED:
+            # The questions as they will be saved (see Interview.publishing_problems).
+            problems = segment_problems(form.instance for form in forms_kept)
+            if problems:
+                raise ValidationError(["This interview cannot be published yet:", *problems])
+
+
+class InterviewForm(PieceForm):
+    def _post_clean(self):
+        self.instance.segments_checked_by_form = True  # SegmentFormSet.clean asks the questions
+        super()._post_clean()
 
 
 class SegmentInline(admin.StackedInline):
@@ -89,6 +100,7 @@ class SegmentInline(admin.StackedInline):
 
 @admin.register(Interview)
 class InterviewAdmin(PieceAdmin):
+    form = InterviewForm
     inlines = [SegmentInline, *PieceAdmin.inlines]
     autocomplete_fields = [*PieceAdmin.autocomplete_fields, "interviewee"]
     list_display = [c for c in PieceAdmin.list_display if c != "kind"] + ["interviewee"]

@@ -10,7 +10,10 @@ from django.db.models import Prefetch
 
 from articles.discovery.search import jobs as search_jobs
 from articles.models import Article, ArticleQuerySet, Person, sanitize_field
-from articles.text import RichTextField
+from articles.text import RichTextField, html_to_text
+
+NO_INTERVIEWEE = "Choose the interviewee: the person who answers the questions."
+NO_QUESTIONS = "Add at least one question with its answer."
 
 
 class InterviewQuerySet(ArticleQuerySet):
@@ -40,12 +43,26 @@ class Interview(Article):
     fixed_kind = Article.Kind.INTERVIEW
     restores_also = "questions and answers"
     person_sections = (("interviewee", "Interviews with", "Interviewee"),)
+    people_fields = (*Article.people_fields, "interviewee")
 
     objects = InterviewQuerySet.as_manager()
+
+    # The admin checks the questions in its segment formset, whose rows are not saved yet when
+    # the interview form validates; it sets this so the stored (old) segments are not asked.
+    segments_checked_by_form = False
 
     class Meta:
         ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
+
+    def publishing_problems(self):
+        """The article's checks, plus an interviewee and at least one answered question."""
+        problems = super().publishing_problems()
+        if not self.interviewee_id:
+            problems.append(NO_INTERVIEWEE)
+        if not self.segments_checked_by_form:
+            problems += segment_problems(self.segments.all() if self.pk else [])
+        return problems
 
     def search_text(self):
         """The article's words, plus the interviewee's name and every question and answer."""
@@ -75,6 +92,14 @@ class Interview(Article):
                 person["description"] = self.interviewee_description
             extras["about"] = person
         return extras
+
+
+def segment_problems(segments):
+    """[NO_QUESTIONS] unless one of ``segments`` has both a question and an answer."""
+    for segment in segments:
+        if segment.question.strip() and html_to_text(segment.answer).strip():
+            return []
+    return [NO_QUESTIONS]
 
 
 class Segment(models.Model):

@@ -2,14 +2,15 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from articles.models import ContentVersion, SitePage, SiteSettings
+from articles.pagination import page_number
 
 
 def site(request):
     """Site name, canonical URL and staff-edited site texts (read only if a page uses them)."""
     canonical = f"{request.scheme}://{request.get_host()}{request.path}"
-    page = request.GET.get("page", "")
-    if page.isdigit() and int(page) > 1:
-        canonical += f"?page={int(page)}"
+    page = page_number(request)
+    if page is not None and page > 1:
+        canonical += f"?page={page}"
     return {
         "site_name": settings.KAZCMS_SITE_NAME,
         "canonical_url": canonical,

@@ -46,3 +46,31 @@ def server_error(request):
     response["Cache-Control"] = "no-store"
     response._has_been_logged = True  # Django would log the traceback again per request
     return response
+
+
+def bad_request(request, exception):
+    """A refused request; a form past the size limits gets a page saying what to shorten.
+
+    Django refuses a POST with more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS or a body over
+    DATA_UPLOAD_MAX_MEMORY_SIZE before any view sees it, so the admin form cannot be shown
+    again with its input: the page says nothing was saved, what to shorten, and that the
+    browser's local copy of the form (form_backup.js) brings the text back.
+    """
+    from django.conf import settings
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+    from django.views import defaults
+
+    if not isinstance(exception, (RequestDataTooBig, TooManyFieldsSent)):
+        return defaults.bad_request(request, exception)
+    too_big = isinstance(exception, RequestDataTooBig)
+    context = {
+        "too_big": too_big,
+        "max_megabytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024),
+        "max_fields": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+        "max_segments": settings.KAZCMS_MAX_SEGMENTS,
+        "back_url": request.path,
+    }
+    page = render_to_string("form_too_large.html", context)
+    response = HttpResponse(page, status=413 if too_big else 400)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -62,7 +62,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # collected static files, before any session work
     "kazcms.middleware.TextGZipMiddleware",  # pages gzipped by the app when no proxy does it
-    "kazcms.request_guard.RejectControlCharactersMiddleware",
+    "kazcms.request_guard.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -215,7 +215,6 @@ KAZCMS_SERVE_MEDIA = env_bool("KAZCMS_SERVE_MEDIA", DEBUG)
 # Uploads: refuse oversized images before Pillow decodes them.
 KAZCMS_MAX_UPLOAD_BYTES = int(os.environ.get("KAZCMS_MAX_UPLOAD_BYTES", 25 * 1024 * 1024))
 KAZCMS_MAX_IMAGE_PIXELS = int(os.environ.get("KAZCMS_MAX_IMAGE_PIXELS", 40_000_000))
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # The publishing organisation, used in bureau lines and acknowledgements.
 KAZCMS_ORGANISATION = os.environ.get("KAZCMS_ORGANISATION", "IWPR")
@@ -420,6 +419,16 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))  # a stuck server fai
 KAZCMS_NEWSLETTER_UNSUBSCRIBE_MAILTO = os.environ.get("KAZCMS_NEWSLETTER_UNSUBSCRIBE_MAILTO", "")
 
 # --- End of background work -----------------------------------------------------------------
+
+# --- Robustness: limits real pieces fit in (issue 15) -------------------------------------
+# Sized for the largest real pieces, so no editor meets them: an interview of 500 questions
+# and answers (8 fields each, plus the piece's own ~150) and 20 MB of text. Beyond them the
+# admin says what to shorten (kazcms.errors.bad_request) and the browser keeps a local copy
+# of the form (static/kazcms/form_backup.js). deploy/nginx.conf lets bodies this large through.
+KAZCMS_MAX_SEGMENTS = 500
+DATA_UPLOAD_MAX_NUMBER_FIELDS = KAZCMS_MAX_SEGMENTS * 8 + 1000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+# --- End of robustness ---------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

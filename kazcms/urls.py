@@ -40,3 +40,5 @@ urlpatterns.append(path("<str:slug>/", article_views.site_page, name="page"))
 
 # A database outage answers 503 with Retry-After; any other uncaught error the plain 500 page.
 handler500 = "kazcms.errors.server_error"
+# A form past the size limits gets a page saying what to shorten, not a bare 400.
+handler400 = "kazcms.errors.bad_request"

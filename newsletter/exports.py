@@ -23,5 +23,5 @@ def subscriber_rows(subscribers, absolute_url):
 
 
 def subscriber_csv(subscribers, absolute_url):
-    """The confirmed subscribers as CSV chunks, with a BOM so Excel reads UTF-8."""
-    return write_csv(COLUMNS, subscriber_rows(subscribers, absolute_url), bom=True)
+    """The confirmed subscribers as CSV chunks (with the BOM every CSV has, for Excel)."""
+    return write_csv(COLUMNS, subscriber_rows(subscribers, absolute_url))

@@ -77,7 +77,7 @@ def test_editor_builds_and_publishes_an_interview_that_readers_see(editor_client
         [
             (1, "How prepared are the police?", "<p>Cautious answer.</p>", "IWPR", "MacLeod"),
             (2, "Is the explanation plausible?", "<p>Probably.</p>", "", ""),
-            (3, "A long-term threat?", "<p>Hard to say.</p><img src=x onerror=alert(1)>", "", ""),
+            (3, "A long-term threat?", "<p>Hard to say.</p><p onmouseover=alert(1)>x</p>", "", ""),
         ],
     )
     response = editor_client.post(add_url, data)
@@ -85,7 +85,7 @@ def test_editor_builds_and_publishes_an_interview_that_readers_see(editor_client
     interview = Interview.objects.get()
     assert interview.kind == Article.Kind.INTERVIEW
     assert [s.question[:6] for s in interview.segments.all()] == ["How pr", "Is the", "A long"]
-    assert "script" not in interview.body and "onerror" not in interview.segments.last().answer
+    assert "script" not in interview.body and "onmouseover" not in interview.segments.last().answer
     assert set(interview.regions.names()) == {"Kazakhstan"}
     assert client.get(interview.get_absolute_url()).status_code == 404  # still a draft
 

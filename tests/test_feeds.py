@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def newsroom():
     """One public piece in every vocabulary, a hidden twin of it, and an unrelated piece."""
     photo = make_photo(
-        renditions=False,  # feeds carry the original
+        renditions=False,  # without renditions yet, feeds carry the original
         caption="Police in Almaty",
         credit_person=make_person(name="Nurlan Lens"),
     )
@@ -97,14 +97,16 @@ def test_an_item_has_title_link_date_author_summary_categories_and_photo(client,
     ],
 )
 def test_an_item_shows_its_photo_as_a_figure_feed_readers_can_load(client, caption, credit, line):
-    # Feed readers get the original file at an absolute address, and one plain caption line.
+    # Feed readers get a rendition at an absolute address, and one plain caption line.
     photo = make_photo(caption=caption, credit_text=credit, alt_text="Officers & <crowd>")
     make_article(standfirst="", lead_photo=photo)
     response, _ = parse(client, reverse("articles:feed"))
     description = etree.fromstring(response.content).find("channel/item/description").text
+    url, width, height = photo.published_file()
+    assert url != photo.image.url
     assert description == (
-        f'<figure><img src="http://testserver{photo.image.url}" alt="Officers &amp; &lt;crowd&gt;"'
-        f' width="{photo.width}" height="{photo.height}"><figcaption>{line}</figcaption></figure>'
+        f'<figure><img src="http://testserver{url}" alt="Officers &amp; &lt;crowd&gt;"'
+        f' width="{width}" height="{height}"><figcaption>{line}</figcaption></figure>'
     )
 
 

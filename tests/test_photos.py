@@ -316,7 +316,9 @@ class TestCredits:
         )
         data = photo.as_image_object(rf.get("/"))
         assert data["@type"] == "ImageObject"
-        assert data["contentUrl"] == f"http://testserver{photo.image.url}"
+        # A rendition, never the original upload (which may be 25 MB).
+        assert data["contentUrl"] == f"http://testserver{photo.published_file()[0]}"
+        assert photo.published_file()[0] != photo.image.url
         assert (data["width"], data["height"]) == (64, 48)
         assert data["caption"] == "Fields" and data["creditText"] == "Dana Zh"
         assert data["creator"] == {

@@ -451,6 +451,7 @@ def test_an_interview_made_in_the_admin_is_found_by_its_answers(editor_client, c
             "title": "Talking about glaciers",
             "standfirst": "A glaciologist on the thaw.",
             "lead_photo": str(make_photo().pk),
+            "interviewee": str(make_person(name="A Glaciologist").pk),  # publishing needs one
             "body": "<p>Introduction.</p>",
             "status": "published",
             **_inline(

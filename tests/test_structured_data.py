@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Funder
+from articles.photos import renditions
 
 from .factories import (
     make_article,
@@ -98,7 +99,8 @@ def test_lead_image_is_an_image_object_with_caption_and_credit(client, rich_piec
     image = nodes["AnalysisNewsArticle"]["image"]
     photo = rich_piece.lead_photo
     assert image["@type"] == "ImageObject"
-    assert image["url"] == f"http://testserver{photo.image.url}"
+    rendition = renditions.published_image(photo)  # never the original upload
+    assert image["url"] == image["contentUrl"] == f"http://testserver{rendition.url}"
     assert (image["width"], image["height"]) == (64, 48)
     assert image["caption"] == "Police in Almaty"
     assert image["creditText"] == "Andrei Grishin"
@@ -106,12 +108,13 @@ def test_lead_image_is_an_image_object_with_caption_and_credit(client, rich_piec
     assert image["creator"]["url"].endswith(photo.credit_person.get_absolute_url())
 
 
-def test_agency_credit_is_an_organisation(client):
-    piece = make_article(lead_photo=make_photo(credit_text="Reuters"))
+def test_a_typed_credit_line_is_a_person(client):
+    # A photographer typed as text (or "Name withheld") is a person, not an organisation.
+    piece = make_article(lead_photo=make_photo(credit_text="Daniyar Photographer"))
     nodes, _ = graph(client, piece)
     image = nodes["AnalysisNewsArticle"]["image"]
-    assert image["creditText"] == "Reuters"
-    assert image["creator"] == {"@type": "Organization", "name": "Reuters"}
+    assert image["creditText"] == "Daniyar Photographer"
+    assert image["creator"] == {"@type": "Person", "name": "Daniyar Photographer"}
 
 
 def test_breadcrumbs_lead_from_home_through_the_programme(client, rich_piece):

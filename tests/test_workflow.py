@@ -15,6 +15,7 @@ from .factories import (
     make_article,
     make_draft,
     make_interview,
+    make_person,
     make_photo,
     make_ready_draft,
     make_user,
@@ -124,7 +125,8 @@ class TestStates:
         assert AuditEvent.objects.get(piece=piece).user == desk
 
     def test_interview_action_keeps_it_an_interview(self, desk_client):
-        interview = make_ready_draft(model=Interview)
+        interview = make_ready_draft(model=Interview, interviewee=make_person())
+        interview.segments.create(position=1, question="Why?", answer="<p>Because.</p>")
         run_action(desk_client, "publish_pieces", [interview])
         piece = Article.objects.get(pk=interview.pk)
         assert piece.piece_type == "interviews.interview" and piece.status == PUBLISHED

@@ -128,12 +128,13 @@ class LatestFeed(Feed):
         photo = item.lead_photo
         if photo is None:
             return {}
+        url, width, height = photo.published_file()  # a rendition, not the original
         return {
             "image": {
-                "url": self._absolute(photo.image.url),
-                "type": mimetypes.guess_type(photo.image.name)[0] or "image/jpeg",
-                "width": photo.width,
-                "height": photo.height,
+                "url": self._absolute(url),
+                "type": mimetypes.guess_type(url)[0] or "image/jpeg",
+                "width": width,
+                "height": height,
                 "credit": photo.credit,
                 "caption": photo.caption,
             }
@@ -155,7 +156,10 @@ class ObjectFeed(LatestFeed):
     lookup = None  # the Article filter that selects this object's pieces
 
     def get_object(self, request, slug):
-        return get_object_or_404(self.model, slug=slug)
+        rows = self.model.objects.all()
+        if hasattr(rows, "public"):  # people: only while they have a public role
+            rows = rows.public()
+        return get_object_or_404(rows, slug=slug)
 
     def pieces(self, obj):
         return Article.objects.published().filter(**{self.lookup: obj})

@@ -86,6 +86,7 @@ class ListingSitemap(Sitemap):
 
     model = None
     lookup = None  # the path from the model to its pieces, e.g. "articles"
+    only_with_pieces = True
     changefreq = "daily"
     limit = 50_000  # the protocol's maximum: the index assumes one page per listing
 
@@ -93,16 +94,18 @@ class ListingSitemap(Sitemap):
     def _objects(self):
         def grouped():
             published = state_q(State.PUBLISHED, prefix=f"{self.lookup}__")
-            return list(
-                self.model.objects.annotate(
-                    latest_piece_at=Max(f"{self.lookup}__published_at", filter=published)
-                )
-                .filter(latest_piece_at__isnull=False)
-                .order_by("pk")
+            rows = self.rows().annotate(
+                latest_piece_at=Max(f"{self.lookup}__published_at", filter=published)
             )
+            if self.only_with_pieces:
+                rows = rows.filter(latest_piece_at__isnull=False)
+            return list(rows.order_by("pk"))
 
         # Grouping every piece: kept until the content changes.
         return ContentVersion.cached(f"sitemap:{self.model._meta.label_lower}", grouped)
+
+    def rows(self):
+        return self.model.objects.all()
 
     def items(self):
         return self._objects
@@ -115,6 +118,18 @@ def _listing(model, lookup):
     return type(f"{model.__name__}Sitemap", (ListingSitemap,), {"model": model, "lookup": lookup})
 
 
+class PersonSitemap(ListingSitemap):
+    """People with a public role (author, interviewee or photographer of a published piece);
+    dated by their newest piece as author, undated otherwise."""
+
+    model = Person
+    lookup = "articles"
+    only_with_pieces = False  # public() already asks every role, not only authorship
+
+    def rows(self):
+        return Person.objects.public()
+
+
 SITEMAPS = {
     "pieces": PieceSitemap,
     "pages": PageSitemap,
@@ -123,7 +138,7 @@ SITEMAPS = {
     "programmes": _listing(Programme, "articles"),
     "projects": _listing(FundingProject, "articles"),
     "funders": _listing(Funder, "projects__articles"),
-    "people": _listing(Person, "articles"),
+    "people": PersonSitemap,
 }
 
 

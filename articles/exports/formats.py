@@ -54,8 +54,13 @@ def _chunked_text(pieces: Iterable[str]) -> Iterator[bytes]:
         yield "".join(buffer).encode("utf-8")
 
 
-def write_csv(columns, rows, bom=False):
-    """CSV in UTF-8 (with a BOM if asked, so Excel reads Cyrillic and Kazakh correctly)."""
+# Excel on Windows reads a CSV without a byte-order mark as ANSI and garbles Cyrillic; the people
+# who download CSVs open them in Excel, so every CSV has one unless a caller (a pipe) says not.
+CSV_BOM = True
+
+
+def write_csv(columns, rows, bom=CSV_BOM):
+    """CSV in UTF-8, with a BOM by default so Excel reads Cyrillic and Kazakh correctly."""
     line = io.StringIO()
     writer = csv.writer(line)
 
@@ -129,7 +134,7 @@ FORMATS = {
 }
 
 
-def export(queryset, fmt, base_url="", bom=False, batch_size=BATCH_SIZE):
+def export(queryset, fmt, base_url="", bom=CSV_BOM, batch_size=BATCH_SIZE):
     """The export of ``queryset`` in format ``fmt`` ("csv", "xlsx", "json"), as byte chunks."""
     columns = get_columns()
     return FORMATS[fmt].write(columns, iter_rows(queryset, base_url, batch_size), bom=bom)

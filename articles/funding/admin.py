@@ -23,6 +23,7 @@ from articles.exports.admin import ExportPermissionMixin, download, log_export, 
 from articles.funding import reports
 from articles.models import Funder, FundingProject, Programme
 from articles.publishing.concurrency import EditGuardAdminMixin
+from articles.slug_notice import SlugNoticeAdminMixin
 
 
 class FundingWarningsMixin:
@@ -155,11 +156,11 @@ class DonorReportMixin(ExportPermissionMixin):
         fmt = REPORT_DOWNLOADS[name]
         base_url = site_url(request)
         if name == "table.csv":
-            chunks = formats.write_csv(report.columns(), report.rows(), bom=True)
+            chunks = formats.write_csv(report.columns(), report.rows())
         elif name == "report.xlsx":
             chunks = formats.write_xlsx_sheets(reports.report_sheets(report, base_url))
         else:
-            chunks = formats.export(report.publications(), "csv", base_url=base_url, bom=True)
+            chunks = formats.export(report.publications(), "csv", base_url=base_url)
         log_export(request, self.model, f"Downloaded {name} of the report: {report.title}.")
         stem = f"donor-report-{report.project.slug if report.project else 'all-projects'}"
         stem += f"-{report.since.isoformat()}-{report.until.isoformat()}"
@@ -169,21 +170,23 @@ class DonorReportMixin(ExportPermissionMixin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(EditGuardAdminMixin, admin.ModelAdmin):
+class ProgrammeAdmin(SlugNoticeAdminMixin, EditGuardAdminMixin, admin.ModelAdmin):
     list_display = ["name", "organisation"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Funder)
-class FunderAdmin(EditGuardAdminMixin, admin.ModelAdmin):
+class FunderAdmin(SlugNoticeAdminMixin, EditGuardAdminMixin, admin.ModelAdmin):
     list_display = ["name", "url"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(FundingProject)
-class FundingProjectAdmin(DonorReportMixin, EditGuardAdminMixin, admin.ModelAdmin):
+class FundingProjectAdmin(
+    SlugNoticeAdminMixin, DonorReportMixin, EditGuardAdminMixin, admin.ModelAdmin
+):
     list_display = ["name", "programme", "starts_on", "ends_on"]
     list_filter = ["programme", "funders"]
     search_fields = ["name", "funders__name"]

@@ -256,15 +256,24 @@ class Photo(models.Model):
         """Renditions not built yet for the current file and focal point, and not failed."""
         return bool(self.image) and not self.rendition_error and not renditions.is_current(self)
 
+    def published_file(self):
+        """(url, width, height) of the file feeds and structured data point at: a rendition,
+        or the original only while the photo has none yet."""
+        rendition = renditions.published_image(self)
+        if rendition is None:
+            return self.image.url, self.width, self.height
+        return rendition.url, rendition.width, rendition.height
+
     def as_image_object(self, request=None):
         """The schema.org ImageObject for structured data; absolute URLs given a request."""
         absolute = request.build_absolute_uri if request is not None else str
+        url, width, height = self.published_file()
         data = {
             "@type": "ImageObject",
-            "contentUrl": absolute(self.image.url),
-            "url": absolute(self.image.url),
-            "width": self.width,
-            "height": self.height,
+            "contentUrl": absolute(url),
+            "url": absolute(url),
+            "width": width,
+            "height": height,
         }
         if self.caption:
             data["caption"] = self.caption
@@ -276,6 +285,9 @@ class Photo(models.Model):
                 "name": self.credit_person.name,
                 "url": absolute(self.credit_person.get_absolute_url()),
             }
+        elif self.credit_text:
+            # A credit line names the photographer (or "Name withheld"): a person, not a firm.
+            data["creator"] = {"@type": "Person", "name": self.credit_text}
         if self.copyright_holder:
             data["copyrightNotice"] = self.copyright_holder
         if self.licence_url:

@@ -35,6 +35,7 @@ class Article(models.Model):
     2. Declare ``detail_url_name`` (a namespaced URL taking ``slug``), ``detail_template``
        and, if the type always has one kind, ``fixed_kind`` (a ``Kind``; no other piece may
        take it), ``restores_also`` (what else its revisions bring back, in words) and
+       ``people_fields`` (the lookups to the people it names in public) and
        ``person_sections`` (the person pages' sections of its pieces, e.g. "Interviews with").
     3. Extend the hooks it needs: ``search_text()`` (more words to index),
        ``structured_data_extras()`` (schema.org facts), ``publishing_problems()``.
@@ -52,6 +53,8 @@ class Article(models.Model):
     # Sections a person's page gives to this type's pieces beyond the ones they wrote:
     # ``(lookup to the person, heading before their name, the role it gives them)``.
     person_sections = ()
+    # The lookups from a piece to the people it names in public (Person.objects.public()).
+    people_fields = ("authors", "lead_photo__credit_person")
 
     State = State
 

@@ -11,13 +11,15 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from articles.models import Photo
-from articles.photos import picker, renditions
+from articles.photos import picker, renditions, uploads
+from articles.publishing import rules
 from articles.publishing.concurrency import EditGuardAdminMixin
 
 
@@ -93,8 +95,21 @@ class PhotoAutocompleteSelect(AutocompleteSelect):
         )
 
 
+class PhotoForm(forms.ModelForm):
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if isinstance(image, UploadedFile):  # a new file, to be written to the storage
+            reason = uploads.storage_problem(self.instance.image.storage)
+            if reason:
+                raise forms.ValidationError(
+                    uploads.STORAGE_UNWRITABLE.format(reason=reason), code="storage"
+                )
+        return image
+
+
 @admin.register(Photo)
 class PhotoAdmin(EditGuardAdminMixin, admin.ModelAdmin):
+    form = PhotoForm
     list_display = [
         "preview",
         "__str__",
@@ -207,10 +222,26 @@ class PhotoAdmin(EditGuardAdminMixin, admin.ModelAdmin):
     def use_count(self, obj):
         return obj.use_count or "—"
 
+    def get_object(self, request, object_id, from_field=None):
+        photo = super().get_object(request, object_id, from_field)
+        if photo is not None:
+            photo.viewer = request.user  # "Used by" lists only what they may open
+        return photo
+
+    def _uses_seen_by(self, photo):
+        """(the ``(piece, how)`` uses of ``photo`` its viewer may see, how many other pieces
+        use it)."""
+        if not photo.pk:
+            return [], 0
+        uses = photo.uses()
+        viewer = getattr(photo, "viewer", None)
+        seen = [(p, how) for p, how in uses if viewer is None or rules.can_view(viewer, p)]
+        return seen, len({p.pk for p, _ in uses} - {p.pk for p, _ in seen})
+
     @admin.display(description="Used by")
     def where_used(self, obj):
-        uses = obj.uses() if obj.pk else []
-        if not uses:
+        uses, others = self._uses_seen_by(obj)
+        if not uses and not others:
             return "Not used by any piece yet."
         items = format_html_join(
             "",
@@ -225,6 +256,9 @@ class PhotoAdmin(EditGuardAdminMixin, admin.ModelAdmin):
                 for piece, how in uses
             ),
         )
+        if others:
+            # Other people's drafts stay private: their titles and states are not shown.
+            items += format_html("<li>{} other piece(s) you cannot open</li>", others)
         return format_html('<ul class="photo-where-used">{}</ul>', items)
 
     @admin.display(description="Renditions")
@@ -267,7 +301,10 @@ class PhotoAdmin(EditGuardAdminMixin, admin.ModelAdmin):
         return super().delete_view(request, object_id, extra_context)
 
     def _deletion_refusal(self, photo):
-        titles = sorted({piece.title for piece, _ in photo.uses()})
+        uses, others = self._uses_seen_by(photo)
+        titles = sorted({piece.title for piece, _ in uses})
+        if others:
+            titles.append(f"{others} other piece(s)")
         if not titles:
             return ""
         return format_html(

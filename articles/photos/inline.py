@@ -59,12 +59,13 @@ def photo_ids(markup):
     return ids
 
 
-def unknown_images(markup, known_ids):
-    """How many images of ``markup`` are not photos of the library (``known_ids``)."""
+def unknown_images(markup, known_ids=None):
+    """How many images of ``markup`` name no photo: none at all, or (given ``known_ids``, the
+    library's) one that is not in the library."""
     count = 0
     for image in _IMAGE.finditer(markup or ""):
         ref = parse_reference(_attributes(image.group(0)).get("data-file"))
-        if ref is None or ref[0] not in known_ids:
+        if ref is None or (known_ids is not None and ref[0] not in known_ids):
             count += 1
     return count
 

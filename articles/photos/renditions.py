@@ -247,6 +247,14 @@ def social_image(photo):
     return items[-1] if items else None
 
 
+def published_image(photo):
+    """The file a photo leaves the site as (feeds, JSON-LD): the widest full-frame JPEG
+    (1600 wide at most), or None while it has no renditions. Never the original upload,
+    which can be 25 MB and still carries whatever the camera wrote into it."""
+    items = renditions_of(photo, "full", "JPEG")
+    return items[-1] if items else None
+
+
 def rebuild(photo):
     """Rebuild and record the renditions of a saved photo, then remove the replaced files.
 

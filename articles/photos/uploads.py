@@ -16,6 +16,7 @@ from uuid import uuid4
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -53,6 +54,27 @@ def photo_upload_to(instance, filename):
     ext = PurePath(filename).suffix.lower().lstrip(".")
     ext = ALLOWED_FORMATS.get(EXTENSIONS.get(ext, ""), "img")
     return f"photos/{timezone.now():%Y/%m}/{uuid4().hex}.{ext}"
+
+
+STORAGE_UNWRITABLE = (
+    "The photo could not be stored: the photo library's storage cannot be written to right now "
+    "({reason}). Nothing was saved, and the caption, alt text and credit you typed are kept "
+    "below. Choose the file again and save in a few minutes, or tell the site administrator."
+)
+
+
+def storage_problem(storage):
+    """Why ``storage`` cannot take a new photo right now, or "" (one empty write and delete).
+
+    Checked while the form validates, so a full disk or an unmounted or read-only media folder
+    is a form error with the editor's input kept, not a 500 from the save after it.
+    """
+    probe = f"photos/{timezone.now():%Y/%m}/.write-check-{uuid4().hex}"
+    try:
+        storage.delete(storage.save(probe, ContentFile(b"")))
+    except OSError as exc:
+        return exc.strerror or exc.__class__.__name__
+    return ""
 
 
 def _sniff(head):

@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from articles.models import Article, AuditEvent, Correction, State
+from articles.pagination import parse_number
 from articles.publishing import concurrency, revisions, rules, transitions
 
 
@@ -36,7 +37,7 @@ class WorkflowFormMixin(concurrency.EditGuardFormMixin):
         return str(piece.version)
 
     def changed_meanwhile(self, current, opened_with):
-        opened_version = int(opened_with) if (opened_with or "").isdigit() else None
+        opened_version = parse_number(opened_with, minimum=0, maximum=2**31 - 1)
         return {
             "by": current.updated_by or "someone",
             "at": current.updated_at,
@@ -218,6 +219,12 @@ class WorkflowAdminMixin(concurrency.EditGuardAdminMixin):
             created=not change,
         )
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        revisions.add_piece(form.instance)  # now that authors and projects are saved
+        # The vector holds authors, tags and (interviews) segments, saved only just now.
+        form.instance.update_search_vector()
+
     def delete_model(self, request, obj):
         transitions.record(obj, AuditEvent.Action.DELETED, request.user)
         super().delete_model(request, obj)
@@ -226,11 +233,6 @@ class WorkflowAdminMixin(concurrency.EditGuardAdminMixin):
         for piece in queryset:
             transitions.record(piece, AuditEvent.Action.DELETED, request.user)
         super().delete_queryset(request, queryset)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # The vector holds authors, tags and (interviews) segments, saved only just now.
-        form.instance.update_search_vector()
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

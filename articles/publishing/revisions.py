@@ -57,6 +57,21 @@ def recording(user, comment=""):
         yield
 
 
+def add_piece(piece):
+    """Snapshot ``piece`` as saved now, with its parent rows, into the revision being recorded.
+
+    Call once its many-to-many relations are saved. django-reversion snapshots a row when it
+    is saved and again when its own relations change, but a piece type's authors and projects
+    live on its parent ``Article`` row, which it does not snapshot again: the revision of an
+    interview added in the admin held no authors and no projects, and restoring it removed them.
+    """
+    if not reversion.is_active():
+        return
+    reversion.add_to_revision(piece)
+    for parent in piece._meta.get_parent_list():
+        reversion.add_to_revision(getattr(piece, piece._meta.get_ancestor_link(parent).name))
+
+
 def comment(text):
     """Describe the revision being recorded (the admin's own change message, say)."""
     if reversion.is_active():

@@ -172,5 +172,6 @@ def restore(piece, version, user):
                         ["This piece is published and that revision cannot be:", *problems]
                     )
             restored.save()
+            revisions.add_piece(restored)  # the restore's own revision holds every relation
         record(restored, Action.RESTORED, user, f"revision of {when:%Y-%m-%d %H:%M}")
     return restored

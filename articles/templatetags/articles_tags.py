@@ -46,8 +46,9 @@ def picture(
     - ``caption``: the words under the photo where the text gives its own (inline photos);
       else the library's caption. The credit always comes from the library.
     - ``absolute_url``: the markup leaves the site (a feed passes
-      ``request.build_absolute_uri``): feed readers get the original file at an absolute
-      address, no srcset, loading hints or classes, and caption and credit as plain text.
+      ``request.build_absolute_uri``): feed readers get one rendition (``published_file``) at
+      an absolute address, no srcset, loading hints or classes, and caption and credit as
+      plain text.
     """
     if size not in DEFAULT_SIZES:
         choices = ", ".join(DEFAULT_SIZES)
@@ -60,7 +61,13 @@ def picture(
         "caption": photo.caption if caption is None else caption,
     }
     if absolute_url is not None:
-        context |= {"src": absolute_url(photo.image.url), "feed_caption": feed_caption(photo)}
+        url, width, height = photo.published_file()
+        context |= {
+            "src": absolute_url(url),
+            "width": width,
+            "height": height,
+            "feed_caption": feed_caption(photo),
+        }
     else:
         pic = renditions.picture(photo, size)
         context |= {
@@ -97,6 +104,12 @@ def feed_caption(photo):
     if not caption:
         return f"Photo: {photo.credit}"
     return f"{caption.rstrip('.')}. Photo: {photo.credit}"
+
+
+@register.filter
+def machine_time(value):
+    """``<time datetime="{{ piece.published_at|machine_time }}">``: ISO 8601, to the second."""
+    return structured_data.machine_datetime(value) or ""
 
 
 @register.simple_tag(takes_context=True)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -33,13 +34,17 @@ class StaffAdminSite(admin.AdminSite):
         """Send to two-factor-auth's sign-in wizard, or straight to enrolment when the signed-in
         user owes a second factor and has none yet (guided enrolment on first sign-in)."""
         next_url = request.POST.get(REDIRECT_FIELD_NAME, request.GET.get(REDIRECT_FIELD_NAME))
-        if not url_has_allowed_host_and_scheme(
-            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        if not (
+            url_has_allowed_host_and_scheme(
+                next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            )
+            and next_url.startswith("/")
         ):
+            # Only a path on this site: redirect() would take "²" for a view name (a 500).
             next_url = reverse("admin:index", current_app=self.name)
         user = request.user
         if self.has_permission(request):
-            return redirect(next_url)
+            return HttpResponseRedirect(next_url)
         if user.is_active and user.is_staff and not second_factor.has_device(user):
             return redirect("two_factor:setup")
         return redirect_to_login(next_url, settings.LOGIN_URL)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
+from articles.models import Article
 from interviews.models import Interview
 from newsletter.models import Subscriber
 
@@ -270,3 +271,52 @@ def test_reader_browses_by_country_and_topic_and_shares_a_piece(page, site, news
     page.get_by_role("searchbox", name=re.compile("Search")).fill("canals")
     page.get_by_role("search").get_by_role("button", name="Search").click()
     expect_(page.get_by_role("link", name=piece.title)).to_be_visible()
+
+
+def test_an_editor_gets_back_what_they_typed_after_a_reload(page, site, django_user_model, sign_in):
+    # The browser keeps a copy of the open form; a crash, a lost connection or a refused
+    # request (here: a reload before saving) must not lose what was typed.
+    desk = django_user_model.objects.create_superuser("desk", "desk@example.org", "pw-for-tests-1")
+    expect_ = expect()
+    sign_in(desk, "pw-for-tests-1")
+    expect_(page.locator("#logout-form")).to_have_count(1)
+    add_url = reverse("admin:articles_article_add")
+    page.goto(add_url)
+    page.locator("#id_title").fill("Typed before the connection dropped")
+    page.locator('.field-body [contenteditable="true"]').click()
+    page.keyboard.insert_text("Two hours of reporting, not yet saved.")
+    key = f"kazcms:form-backup:{add_url}"
+    page.wait_for_function(
+        "key => (localStorage.getItem(key) || '').includes('not yet saved')", arg=key
+    )
+
+    page.reload()
+    expect_(page.locator("#id_title")).to_have_value("")
+    restore = page.get_by_role("button", name=re.compile("^Restore unsaved changes from "))
+    restore.click()
+    expect_(page.locator("#id_title")).to_have_value("Typed before the connection dropped")
+    expect_(page.locator(".field-body")).to_contain_text("Two hours of reporting, not yet saved.")
+
+    page.locator('input[name="_save"]').first.click()
+    expect_(page.locator(".messagelist")).to_contain_text("was added successfully")
+    piece = Article.objects.get(title="Typed before the connection dropped")
+    assert "Two hours of reporting, not yet saved." in piece.body
+    # Saved: the copy is gone, and the next new piece opens without an offer.
+    assert page.evaluate("key => localStorage.getItem(key)", key) is None
+    page.goto(add_url)
+    expect_(page.locator("#id_title")).to_be_visible()
+    assert page.get_by_role("button", name=re.compile("Restore unsaved changes")).count() == 0
+
+
+def test_the_slug_proposed_while_typing_is_the_one_saved(page, site, django_user_model, sign_in):
+    desk = django_user_model.objects.create_superuser("desk", "desk@example.org", "pw-for-tests-1")
+    expect_ = expect()
+    sign_in(desk, "pw-for-tests-1")
+    expect_(page.locator("#logout-form")).to_have_count(1)
+    page.goto(reverse("admin:articles_person_add"))
+    page.locator("#id_name").press_sequentially("Айгерим Нұрланова")
+    page.locator("#id_name").press("End")  # a real key: Cyrillic is typed without keyup
+    expect_(page.locator("#id_slug")).to_have_value("aygerim-nurlanova")
+    page.locator('input[name="_save"]').first.click()
+    expect_(page.locator(".messagelist")).to_contain_text("was added successfully")
+    expect_(page.locator(".messagelist")).not_to_contain_text("web address")

@@ -47,6 +47,21 @@ def compact_query(text):
     return " ".join(kept[:MAX_TERMS])
 
 
+def split_exclusions(text):
+    """(the words to find, [the words to leave out]): ``-word`` and ``-"a phrase"`` leave out.
+
+    Exclusions are applied apart from the words: under two configurations ORed together,
+    ``police & !shooting`` (simple) still matches a piece whose vector holds ``shootings``.
+    """
+    wanted, excluded = [], []
+    for token in re.findall(r'-?"[^"]*"?|\S+', compact_query(text)):
+        if token.startswith("-") and token[1:].strip('"-').strip():
+            excluded.append(token[1:])
+        else:
+            wanted.append(token)
+    return " ".join(wanted), excluded
+
+
 def pg_query(text):
     """The reader's words under both configurations; websearch syntax never fails to parse."""
     text = compact_query(text)
@@ -76,10 +91,14 @@ def search(queryset, text):
     """
     if not is_postgres():
         return _fallback_search(queryset, text)
-    query = pg_query(text)
+    wanted, excluded = split_exclusions(text)
+    query = pg_query(wanted or text)
+    matches = queryset.filter(search_vector=query)
+    if wanted and excluded:
+        # A piece is left out when any configuration finds any excluded word in it.
+        matches = matches.exclude(search_vector=pg_query(" or ".join(excluded)))
     rows = _with_timeout(
-        queryset.filter(search_vector=query)
-        .annotate(rank=SearchRank(F("search_vector"), query))
+        matches.annotate(rank=SearchRank(F("search_vector"), query))
         .order_by("-published_at", "-pk")
         .values_list("rank", "published_at", "pk")[:RESULTS_LIMIT]
     )
@@ -115,9 +134,14 @@ def _with_timeout(queryset):
 
 
 def _fallback_search(queryset, text):
-    terms = fallback_terms(text)
+    wanted, excluded = split_exclusions(text)
+    terms = fallback_terms(wanted)
     if not terms:
         return []
+    for term in fallback_terms(" ".join(excluded)):
+        queryset = queryset.exclude(
+            Q(title__icontains=term) | Q(standfirst__icontains=term) | Q(body__icontains=term)
+        )
     title_hits = Value(0)
     for term in terms:
         queryset = queryset.filter(
@@ -150,14 +174,15 @@ def result_pieces(ids, text):
     One query plus the listing prefetches: on PostgreSQL the stemmed body excerpt comes
     with the rows (ts_headline) and the body itself stays in the database.
     """
-    terms = [term.lower() for term in fallback_terms(text or "")]
+    wanted = split_exclusions(text or "")[0]
+    terms = [term.lower() for term in fallback_terms(wanted)]
     pieces = Article.objects.filter(pk__in=ids).for_listing()
     if text and is_postgres():
         pieces = pieces.defer("body").annotate(
             excerpt=SearchHeadline(
                 # The opening of a very long piece is enough for an excerpt.
                 Left("body", SNIPPET_SOURCE_CHARS),
-                pg_query(text),
+                pg_query(wanted or text),
                 config=CONFIGS[0],
                 start_sel=START,
                 stop_sel=STOP,

@@ -42,7 +42,11 @@ class Command(BaseCommand):
         parser.add_argument("--until", type=_date, metavar="YYYY-MM-DD")
         parser.add_argument("--format", choices=list(formats.FORMATS), default="csv")
         parser.add_argument("--output", "-o", metavar="FILE", help="default: standard output")
-        parser.add_argument("--bom", action="store_true", help="UTF-8 BOM for Excel (CSV)")
+        parser.add_argument(
+            "--bom",
+            action="store_true",
+            help="UTF-8 BOM for Excel (CSV; off by default here, for pipes)",
+        )
         parser.add_argument(
             "--base-url",
             default=settings.KAZCMS_SITE_URL,
