@@ -12,7 +12,8 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.db import connection
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -203,7 +204,15 @@ def test_a_save_in_another_process_shows_within_two_seconds(reader):
         assert time.monotonic() - saved_at < 2, "the other process's save did not show in 2 s"
 
 
-def test_the_wsgi_entry_answers_hits_before_django(reader):
+@pytest.fixture
+def monkeypatch_reconnect():
+    signals = []
+    yield signals
+    for signal in signals:
+        signal.connect(close_old_connections)
+
+
+def test_the_wsgi_entry_answers_hits_before_django(reader, monkeypatch_reconnect):
     from django.core.handlers.wsgi import WSGIHandler
     from django.test.client import RequestFactory
 
@@ -212,6 +221,10 @@ def test_the_wsgi_entry_answers_hits_before_django(reader):
     application = wsgi_application(WSGIHandler())
 
     def call(**headers):
+        # As Django's test client does: the test's connection (and transaction) outlive it.
+        for signal in (request_started, request_finished):
+            signal.disconnect(close_old_connections)
+            monkeypatch_reconnect.append(signal)
         environ = RequestFactory()._base_environ(PATH_INFO=reverse("home"), **headers)
         seen = {}
 
