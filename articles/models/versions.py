@@ -144,7 +144,9 @@ def _content_changed(sender, action=None, **kwargs):
     if action is not None and not action.startswith("post_"):
         return  # m2m_changed: once, after the change
     meta = getattr(sender, "_meta", None)
-    if meta and meta.app_label in CONTENT_APPS and meta.label_lower not in NOT_CONTENT:
+    if meta is None or meta.apps is not apps:
+        return  # a migration's historical model: the version table may not exist yet
+    if meta.app_label in CONTENT_APPS and meta.label_lower not in NOT_CONTENT:
         ContentVersion.bump()
 
 
