@@ -112,12 +112,15 @@ class ContentVersion(models.Model):
         now = timezone.now().timestamp()
         token, next_publish = cls.current(now)
         key = f"content:{token:x}:{name}"
-        value = cache.get(key)
-        if value is None:
-            value = compute()
-            until = min(now + seconds, next_publish or now + seconds)
-            if until > now:
-                cache.set(key, value, timeout=int(until - now) or 1)
+        entry = cache.get(key)
+        # The entry carries its own end, read with the site's clock: the backend's whole
+        # seconds could keep it past the scheduled second.
+        if entry is not None and now < entry[0]:
+            return entry[1]
+        value = compute()
+        until = min(now + seconds, next_publish or now + seconds)
+        if until > now:
+            cache.set(key, (until, value), timeout=int(until - now) + 1)
         return value
 
     @classmethod
@@ -153,7 +156,9 @@ def _content_changed(sender, action=None, **kwargs):
     if action is not None and not action.startswith("post_"):
         return  # m2m_changed: once, after the change
     meta = getattr(sender, "_meta", None)
-    if meta and meta.app_label in CONTENT_APPS and meta.label_lower not in NOT_CONTENT:
+    if meta is None or meta.apps is not apps:
+        return  # a migration's historical model: the version table may not exist yet
+    if meta.app_label in CONTENT_APPS and meta.label_lower not in NOT_CONTENT:
         ContentVersion.bump()
 
 

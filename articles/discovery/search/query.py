@@ -190,6 +190,8 @@ def result_pieces(ids, text):
                 min_words=SNIPPET_WORDS // 2,
             )
         )
+    else:  # the snippet is cut from the body here: read it (for_listing() leaves it out)
+        pieces = pieces.defer(None).defer("search_vector")
     by_pk = {piece.pk: piece for piece in pieces}
     ordered = [by_pk[pk] for pk in ids if pk in by_pk]
     for piece in ordered:
