@@ -48,8 +48,8 @@ PASTED_IMAGE_MESSAGE = (
     "choose it as the lead photo, then delete it from the text and save again."
 )
 PASTED_INTO_PHOTO_TEXT_MESSAGE = (
-    "This text contains {what} that is not a photo of the library, which readers' pages "
-    "cannot show. Nothing was saved. Put the image in the photo library (Newsroom › Photos › "
+    "This text contains {what}, which the text cannot keep: only photos of the library can "
+    "stand in it. Nothing was saved. Put the image in the photo library (Newsroom › Photos › "
     "Add), insert it with the figure button and “Browse…”, then delete the pasted one and "
     "save again."
 )

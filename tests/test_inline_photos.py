@@ -110,7 +110,7 @@ def test_an_image_from_elsewhere_is_refused_and_the_text_kept(editor_client):
     assert response.status_code == 200
     assert not Article.objects.filter(slug="tracked").exists()
     page = response.content.decode()
-    assert "not from the photo library" in page and "Words I typed." in page
+    assert "only photos of the library can stand in it" in page and "Words I typed." in page
 
 
 def test_pages_never_show_images_that_name_no_library_photo(client):
