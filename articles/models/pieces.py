@@ -21,6 +21,7 @@ from .people import Person
 from .photos import Photo
 from .piece_queryset import ArticleQuerySet
 from .states import State
+from .versions import ContentVersion
 from .vocabularies import TaggedRegion, TaggedTopic
 
 
@@ -376,9 +377,15 @@ class Article(models.Model):
     MORE_ON_THIS = 4
 
     def more_on_this(self):
-        """The editor's related pieces; without any, published pieces sharing regions/topics."""
-        return self.related_articles() or list(
-            Article.objects.published().for_links().sharing_tags_with(self)[: self.MORE_ON_THIS]
+        """The editor's related pieces; without any, published pieces sharing regions/topics.
+
+        The ranking is the piece page's costliest query and grows with a tag's pieces: kept
+        until the content changes."""
+        return self.related_articles() or ContentVersion.cached(
+            f"more-on-this:{self.pk}",
+            lambda: list(
+                Article.objects.published().for_links().sharing_tags_with(self)[: self.MORE_ON_THIS]
+            ),
         )
 
 
