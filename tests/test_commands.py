@@ -47,8 +47,8 @@ def test_demo_is_complete_idempotent_and_has_accounts_only_in_debug(client, sett
 
 def test_synthetic_articles_are_bulk_created_with_tags(django_assert_max_num_queries):
     # Per batch, not per article; with a few content-version bumps (the vocabularies made, the
-    # end of the run) for the page cache.
-    with django_assert_max_num_queries(50):
+    # end of the run) for the page cache, and each new person's and term's rename check.
+    with django_assert_max_num_queries(60):
         output = run("--no-demo", "--articles", "250", "--batch-size", "100")
     assert "250/250" in output
     assert Article.objects.published().count() == 250

@@ -101,6 +101,8 @@ def nodes(settings, static_root, own_redis, bucket, s3_endpoint, tmp_path):  # n
         "AWS_S3_REGION_NAME": REGION,
         "WEB_CONCURRENCY": "1",
         "LOG_LEVEL": "ERROR",
+        # No worker beside the nodes here: renditions are built in the upload's request.
+        "KAZCMS_TASKS": "immediate",
     }
     processes, ports = [], {}
     try:

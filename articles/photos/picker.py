@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.template.response import TemplateResponse
 
+from articles.discovery.search.index import clean_text
 from articles.models import Photo
 from articles.pagination import paginate
 from articles.photos import inline, renditions
@@ -23,7 +24,7 @@ def picker_view(model_admin):
     def view(request):
         if not model_admin.has_view_permission(request):
             raise PermissionDenied
-        query = request.GET.get("q", "").strip()[:200]
+        query = clean_text(request.GET.get("q", ""))[:200]  # no NUL: PostgreSQL refuses it
         photos = Photo.objects.select_related("credit_person").order_by("-uploaded_at", "-pk")
         if query:
             photos = photos.filter(
