@@ -5,6 +5,7 @@ silently skipped there (.ci/run installs Chromium).
 """
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -40,14 +41,36 @@ def browser():
 
 @pytest.fixture(scope="session")
 def live_server(request):
-    """pytest-django's live server, speaking plain HTTP like the test client."""
+    """pytest-django's live server, speaking plain HTTP like the test client.
+
+    With SQLite in memory its threads share one connection: two requests at once (a page and
+    its scripts' requests) corrupt each other's savepoints, so they are served one at a time.
+    """
     from pytest_django.live_server_helper import LiveServer
 
     # The server's middleware reads this once, when the server starts.
     with override_settings(SECURE_SSL_REDIRECT=False):
-        server = LiveServer("localhost")
+        server = LiveServer("localhost", start=False)
+        if server.thread.connections_override:
+            server.thread.static_handler = _one_at_a_time(server.thread.static_handler)
+        server.start()
     yield server
     server.stop()
+
+
+def _one_at_a_time(static_handler):
+    lock = threading.Lock()
+
+    def wrap(app):
+        handler = static_handler(app)
+
+        def serve(environ, start_response):
+            with lock:
+                return handler(environ, start_response)
+
+        return serve
+
+    return wrap
 
 
 @pytest.fixture
