@@ -56,7 +56,7 @@ def test_the_picker_lists_searches_and_hands_back_photo_and_place(editor_client)
     assert src and src != border.image.url  # a rendition, not the original upload
     assert "Photo: Andrei Grishin" in page and "articles/photo_picker.js" in page
     # Hostile input is answered, never a 500, and the callback number is never echoed raw.
-    for query in ({"CKEditorFuncNum": "alert(1)"}, {"page": "last"}, {"q": "\x00" * 3}):
+    for query in ({"CKEditorFuncNum": "alert(1)"}, {"page": "²"}, {"q": "\x00" * 3}):
         response = editor_client.get(url, query)
         assert response.status_code in (200, 400, 404)
         assert "alert(1)" not in response.content.decode()

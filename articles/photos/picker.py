@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 
 from articles.discovery.search.index import clean_text
 from articles.models import Photo
-from articles.pagination import paginate
+from articles.pagination import paginate, parse_number
 from articles.photos import inline, renditions
 
 PER_PAGE = 24
@@ -35,7 +35,10 @@ def picker_view(model_admin):
                 | Q(original_filename__icontains=query)
             )
         page = paginate(request, photos, per_page=PER_PAGE)
+        # The editor numbers its callbacks -1, -2, …: a number, or no callback at all.
         callback = request.GET.get("CKEditorFuncNum", "")
+        if parse_number(callback.removeprefix("-"), minimum=0, maximum=10**9) is None:
+            callback = ""
         context = {
             **model_admin.admin_site.each_context(request),
             "title": "Choose a photo",
@@ -43,7 +46,7 @@ def picker_view(model_admin):
             "opts": Photo._meta,
             "page": page,
             "query": query,
-            "callback": callback if callback.isascii() and callback.lstrip("-").isdigit() else "",
+            "callback": callback,
             "choices": [
                 {
                     "photo": photo,
