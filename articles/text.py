@@ -126,8 +126,9 @@ def slugify_text(text, max_length=200):
     return slug[:max_length].strip("-")
 
 
-def unique_slug(instance, text, field_name="slug", fallback="item"):
-    """A slug for ``instance`` from ``text`` that no other row of its table uses."""
+def unique_slug(instance, text, field_name="slug", fallback="item", within=None):
+    """A slug for ``instance`` from ``text`` that no other row of its table uses (of the rows
+    matching ``within``, e.g. ``{"language": "ru"}``, when slugs are unique per language)."""
     model = instance._meta.concrete_model
     while model._meta.parents:  # multi-table children share the parent's slug space
         model = next(iter(model._meta.parents))
@@ -137,7 +138,9 @@ def unique_slug(instance, text, field_name="slug", fallback="item"):
         model._default_manager.exclude(pk=instance.pk) if instance.pk else model._default_manager
     )
     taken = set(
-        others.filter(**{f"{field_name}__startswith": base}).values_list(field_name, flat=True)
+        others.filter(**{f"{field_name}__startswith": base}, **(within or {})).values_list(
+            field_name, flat=True
+        )
     )
     slug, n = base, 2
     while slug in taken:

@@ -3,7 +3,6 @@ from django.urls import path, register_converter
 from articles import views
 from articles.discovery import archive
 from articles.discovery.feeds import feed_urls
-from articles.discovery.sitemaps import sitemap_urls
 from articles.publishing import preview, preview_links
 
 register_converter(archive.YearConverter, "yyyy")
@@ -33,4 +32,3 @@ urlpatterns = [
 ]
 
 urlpatterns += feed_urls()  # RSS and Atom: /feed/, /regions/<slug>/feed/atom/, …
-urlpatterns += sitemap_urls()  # /sitemap.xml, /sitemap-news.xml, /robots.txt

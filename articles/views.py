@@ -1,4 +1,5 @@
 from django.db.models import Exists, OuterRef, prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from articles.discovery.feeds import feed_links
@@ -25,7 +26,7 @@ LATEST_ON_HOME = 10
 
 
 def home(request):
-    pieces = Article.objects.published().for_listing().prefetch_related(None)
+    pieces = Article.objects.published().in_edition().for_listing().prefetch_related(None)
     lead = pieces.filter(is_featured=True).first() or pieces.first()
     latest = list(pieces.exclude(pk=lead.pk)[:LATEST_ON_HOME]) if lead else []
     # Each piece once on the page: the sections show what the lead and latest do not.
@@ -41,7 +42,9 @@ def home(request):
 
 
 def article_list(request):
-    page = paginate(request, Article.objects.published().for_listing(), count_key="latest")
+    page = paginate(
+        request, Article.objects.published().in_edition().for_listing(), count_key="latest"
+    )
     return render(
         request,
         "articles/listing.html",
@@ -50,11 +53,23 @@ def article_list(request):
 
 
 def detail(request, slug):
-    article = get_object_or_404(Article.objects.published().for_detail(), slug=slug)
+    article = Article.objects.published().in_edition().for_detail().filter(slug=slug).first()
+    if article is None:
+        return redirect_to_other_edition(Article, slug)
     if article.piece_model is not Article:
         # A more specific piece (e.g. an interview) lives at its own address.
         return redirect(article, permanent=True)
     return render(request, Article.detail_template, {"article": article})
+
+
+def redirect_to_other_edition(model, slug):
+    """A piece asked for in an edition it is not in (an old address without a prefix went to
+    the reader's language): its own edition's address, or a 404 if no edition has it."""
+    elsewhere = model.objects.published().filter(slug=slug).only("slug", "language", "piece_type")
+    piece = elsewhere.order_by("language").first()
+    if piece is None:
+        raise Http404("No such piece")
+    return redirect(piece)
 
 
 def _listing(request, obj, pieces, kind_label, template="articles/listing.html", **extra):
@@ -102,17 +117,23 @@ def site_page(request, slug):
 
 def region(request, slug):
     obj = get_object_or_404(Region, slug=slug)
-    return _listing(request, obj, Article.objects.published().filter(regions=obj), "Region")
+    return _listing(
+        request, obj, Article.objects.published().in_edition().filter(regions=obj), "Region"
+    )
 
 
 def topic(request, slug):
     obj = get_object_or_404(Topic, slug=slug)
-    return _listing(request, obj, Article.objects.published().filter(topics=obj), "Topic")
+    return _listing(
+        request, obj, Article.objects.published().in_edition().filter(topics=obj), "Topic"
+    )
 
 
 def programme(request, slug):
     obj = get_object_or_404(Programme, slug=slug)
-    return _listing(request, obj, Article.objects.published().filter(programme=obj), "Programme")
+    return _listing(
+        request, obj, Article.objects.published().in_edition().filter(programme=obj), "Programme"
+    )
 
 
 def project(request, slug):
@@ -120,7 +141,7 @@ def project(request, slug):
     return _listing(
         request,
         obj,
-        Article.objects.published().filter(projects=obj),
+        Article.objects.published().in_edition().filter(projects=obj),
         "Funding project",
         template="articles/project.html",
     )
@@ -131,7 +152,7 @@ def funder(request, slug):
     return _listing(
         request,
         obj,
-        Article.objects.published().filter(projects__funders=obj).distinct(),
+        Article.objects.published().in_edition().filter(projects__funders=obj).distinct(),
         "Funder",
         template="articles/funder.html",
     )
@@ -150,13 +171,19 @@ def person(request, slug):
         (model, *section) for model in Article.piece_types() for section in model.person_sections
     ]
     has = {
-        f"has_{n}": Exists(model.objects.published().filter(**{lookup: OuterRef("pk")}))
+        f"has_{n}": Exists(
+            model.objects.published().in_edition().filter(**{lookup: OuterRef("pk")})
+        )
         for n, (model, lookup, _, _) in enumerate(kinds)
     }
-    wrote = Exists(Article.objects.published().filter(authors=OuterRef("pk")))
+    wrote = Exists(Article.objects.published().in_edition().filter(authors=OuterRef("pk")))
     obj = get_object_or_404(Person.objects.public().annotate(wrote=wrote, **has), slug=slug)
     sections = [
-        (heading, role, model.objects.published().filter(**{lookup: obj}).for_listing())
+        (
+            heading,
+            role,
+            model.objects.published().in_edition().filter(**{lookup: obj}).for_listing(),
+        )
         for n, (model, lookup, heading, role) in enumerate(kinds)
         if getattr(obj, f"has_{n}")
     ]
@@ -170,7 +197,7 @@ def person(request, slug):
     return _listing(
         request,
         obj,
-        Article.objects.published().filter(authors=obj),
+        Article.objects.published().in_edition().filter(authors=obj),
         " · ".join(roles) or "Person",
         template="articles/person.html",
         photos=photos,

@@ -75,12 +75,12 @@ def pages():
         ("search", reverse("articles:search") + "?q=water"),
         ("feed", reverse("articles:feed")),
         ("region feed", reverse("articles:region_feed", args=[region.slug])),
-        ("sitemap index", reverse("articles:sitemap_index")),
-        ("sitemap pieces", reverse("articles:sitemap", args=["pieces"])),
-        ("sitemap regions", reverse("articles:sitemap", args=["regions"])),
-        ("sitemap people", reverse("articles:sitemap", args=["people"])),
-        ("news sitemap", reverse("articles:news_sitemap")),
-        ("robots.txt", reverse("articles:robots_txt")),
+        ("sitemap index", reverse("sitemaps:index")),
+        ("sitemap pieces", reverse("sitemaps:section", args=["pieces"])),
+        ("sitemap regions", reverse("sitemaps:section", args=["regions"])),
+        ("sitemap people", reverse("sitemaps:section", args=["people"])),
+        ("news sitemap", reverse("sitemaps:news")),
+        ("robots.txt", reverse("sitemaps:robots_txt")),
         ("newsletter", reverse("newsletter:signup")),
     ]
     return [(label, url) for label, url in urls if url]

@@ -1,8 +1,12 @@
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
+
+from articles.views import redirect_to_other_edition
 
 from .models import Interview
 
 
 def detail(request, slug):
-    interview = get_object_or_404(Interview.objects.published().for_detail(), slug=slug)
+    interview = Interview.objects.published().in_edition().for_detail().filter(slug=slug).first()
+    if interview is None:
+        return redirect_to_other_edition(Interview, slug)
     return render(request, Interview.detail_template, {"article": interview})

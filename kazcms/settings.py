@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from whitenoise.compress import Compressor
 
@@ -64,6 +65,8 @@ MIDDLEWARE = [
     "kazcms.middleware.TextGZipMiddleware",  # pages gzipped by the app when no proxy does it
     "kazcms.request_guard.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The edition from the URL prefix (/ru/…); the admin in the editor's browser language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -131,7 +134,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# One edition per language, each under its own prefix (/en/, /ru/, /kk/, /ky/). The first is the
+# default: the language of a piece unless the editor picks another, and the fallback of names and
+# interface texts. Adding Uzbek or Tajik is a settings change: KAZCMS_LANGUAGES=en,ru,kk,ky,uz.
+LANGUAGE_NAMES = {
+    "en": "English",
+    "ru": "Русский",
+    "kk": "Қазақша",
+    "ky": "Кыргызча",
+    "uz": "Oʻzbekcha",
+    "tg": "Тоҷикӣ",
+}
+LANGUAGES = [
+    (code, LANGUAGE_NAMES.get(code) or LANG_INFO[code]["name_local"])
+    for code in env_list("KAZCMS_LANGUAGES", "en,ru,kk,ky")
+]
+LANGUAGE_CODE = LANGUAGES[0][0]
 # The newsroom's own time zone: editors see and enter times in it.
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Almaty")
 USE_I18N = True
@@ -442,3 +460,6 @@ SILENCED_SYSTEM_CHECKS = ["models.W038"]
 # HSTS preload stays off until an operator opts in (SECURE_HSTS_PRELOAD=1): W021 is that choice.
 if not DEBUG and not KAZCMS_INSECURE_HTTP and not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS.append("security.W021")
+
+# Interface languages: our catalogues, and British date formats for the English edition.
+FORMAT_MODULE_PATH = ["kazcms.formats"]

@@ -91,18 +91,18 @@ def test_unpublished_pieces_never_reach_the_archive(client, pieces):
 @pytest.mark.parametrize(
     "path",
     [
-        "/archive/2025/13/",
-        "/archive/2025/00/",
-        "/archive/2025/1/",
-        "/archive/25/",
-        "/archive/abcd/",
-        "/archive/0000/",
-        "/archive/9999/12/",
-        "/archive/2024/",  # nothing published then
-        "/archive/2025/10/",
-        "/archive/2025/11/?page=abc",
-        "/archive/2025/11/?page=0",
-        "/archive/2025/11/?page=2",
+        "/en/archive/2025/13/",
+        "/en/archive/2025/00/",
+        "/en/archive/2025/1/",
+        "/en/archive/25/",
+        "/en/archive/abcd/",
+        "/en/archive/0000/",
+        "/en/archive/9999/12/",
+        "/en/archive/2024/",  # nothing published then
+        "/en/archive/2025/10/",
+        "/en/archive/2025/11/?page=abc",
+        "/en/archive/2025/11/?page=0",
+        "/en/archive/2025/11/?page=2",
     ],
 )
 def test_bad_or_empty_periods_are_404(client, pieces, path):

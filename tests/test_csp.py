@@ -65,8 +65,8 @@ class TestReaders:
 
     def test_feeds_and_not_found_pages_carry_the_policy(self, client):
         make_article()
-        assert_public(client.get("/feed/"))
-        response = client.get("/no-such-page/")
+        assert_public(client.get("/en/feed/"))
+        response = client.get("/en/no-such-page/")
         assert response.status_code == 404
         assert_public(response)
 

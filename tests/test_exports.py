@@ -357,7 +357,7 @@ def test_admin_csv_and_xlsx_downloads(exporter, newsroom):
     assert "attachment; filename=" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(body(response).decode("utf-8"))))
     assert rows[1][2] == "Қазақстан: жер реформасы"
-    assert rows[1][3].startswith("http://testserver/articles/")
+    assert rows[1][3].startswith("http://testserver/en/articles/")
     response = exporter.get(export_url("xlsx", march))
     workbook = load_workbook(io.BytesIO(body(response)), read_only=True)
     assert list(workbook.worksheets[0].values)[1][2] == "Қазақстан: жер реформасы"

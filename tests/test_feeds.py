@@ -119,7 +119,7 @@ def test_feed_text_is_escaped(client, newsroom):
 def test_object_feeds_are_titled_after_their_object(client, newsroom):
     _, feed = parse(client, reverse("articles:region_atom", args=["kazakhstan"]))
     assert feed.feed.title.endswith(": Kazakhstan")
-    assert feed.feed.link == "http://testserver/regions/kazakhstan/"
+    assert feed.feed.link == "http://testserver/en/regions/kazakhstan/"
 
 
 @pytest.mark.parametrize("name", ["region", "topic", "programme", "project", "person"])

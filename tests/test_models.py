@@ -92,7 +92,7 @@ class TestPublishedRule:
         assert Article.objects.published().get().pk == interview.pk
         assert interview.kind == Article.Kind.INTERVIEW
         assert Article.objects.get(pk=interview.pk).get_absolute_url() == (
-            f"/interviews/{interview.slug}/"
+            f"/en/interviews/{interview.slug}/"
         )
 
 

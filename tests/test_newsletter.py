@@ -19,8 +19,8 @@ from .formdata import form_data
 
 pytestmark = pytest.mark.django_db
 
-SIGNUP = "/newsletter/"
-LINK_RE = re.compile(r"http://testserver(/newsletter/(?:confirm|unsubscribe)/[^/\s]+/)")
+SIGNUP = "/en/newsletter/"
+LINK_RE = re.compile(r"http://testserver(/en/newsletter/(?:confirm|unsubscribe)/[^/\s]+/)")
 
 
 @pytest.fixture(autouse=True)
@@ -156,11 +156,16 @@ def test_tampered_links_are_refused_and_change_nothing(client, mailoutbox):
     link = confirm_link(mailoutbox[0])
     other = Subscriber.objects.create(email="other@example.org")
     # Another subscriber's id under this link's signature.
-    payload, rest = link.removeprefix("/newsletter/confirm/").split(":", 1)
+    payload, rest = link.removeprefix("/en/newsletter/confirm/").split(":", 1)
     forged_payload = signing.b64_encode(str(other.pk).encode()).decode()
     assert forged_payload != payload
-    forged = f"/newsletter/confirm/{forged_payload}:{rest}"
-    for bad in [link[:-3] + "xx/", forged, "/newsletter/confirm/abc/", "/newsletter/confirm/:::/"]:
+    forged = f"/en/newsletter/confirm/{forged_payload}:{rest}"
+    for bad in [
+        link[:-3] + "xx/",
+        forged,
+        "/en/newsletter/confirm/abc/",
+        "/en/newsletter/confirm/:::/",
+    ]:
         response = client.post(bad)
         assert response.status_code == 400, bad
         assert "This link does not work" in response.content.decode()

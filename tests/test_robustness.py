@@ -73,7 +73,7 @@ def test_words_either_side_of_a_paragraph_break_are_found(client):
         body="<p>The rains came late, as they do when.</p><p>Farmers in the south waited.</p>",
     )
     for word in ("farmers", "when"):
-        html = client.get("/search/", {"q": word}).content.decode()
+        html = client.get("/en/search/", {"q": word}).content.decode()
         assert "Harvest under pressure" in html, word
 
 
@@ -97,7 +97,9 @@ def test_database_outage_is_a_503_with_retry_after_and_one_log_line(
     errors._last_logged = None
     desk_client.raise_request_exception = False
     with caplog.at_level("INFO"):
-        pages = [desk_client.get(url) for url in ("/", "/articles/", "/admin/articles/article/")]
+        pages = [
+            desk_client.get(url) for url in ("/en/", "/en/articles/", "/admin/articles/article/")
+        ]
         saved = desk_client.post("/admin/articles/article/add/", {"title": "Typed by an editor"})
     for response in [*pages, saved]:
         assert response.status_code == 503
@@ -110,7 +112,9 @@ def test_database_outage_is_a_503_with_retry_after_and_one_log_line(
     assert not [r for r in caplog.records if r.exc_info], "no traceback per request"
 
 
-@pytest.mark.parametrize("path", ["/articles/%00/", "/people/a%00b/feed/", "/interviews/%01x/"])
+@pytest.mark.parametrize(
+    "path", ["/en/articles/%00/", "/en/people/a%00b/feed/", "/en/interviews/%01x/"]
+)
 def test_a_nul_byte_in_an_address_is_a_400_on_every_route(client, path):
     make_article()
     client.raise_request_exception = False
@@ -390,7 +394,7 @@ def test_a_person_named_only_in_a_draft_or_nowhere_has_no_page_or_feed(client):
     for person in (source, interviewee, nobody, scheduled):
         for url in person_addresses(person):
             assert client.get(url).status_code == 404, url
-    sitemap = client.get(reverse("articles:sitemap", args=["people"])).content.decode()
+    sitemap = client.get(reverse("sitemaps:section", args=["people"])).content.decode()
     assert "confidential-source" not in sitemap and "nobody-yet" not in sitemap
     assert "draft-interviewee" not in sitemap
 
@@ -403,7 +407,7 @@ def test_authors_interviewees_and_photographers_of_published_pieces_have_pages(c
     )
     make_article(authors=[author], lead_photo=make_photo(credit_person=photographer))
     make_interview(interviewee=interviewee)
-    sitemap = client.get(reverse("articles:sitemap", args=["people"])).content.decode()
+    sitemap = client.get(reverse("sitemaps:section", args=["people"])).content.decode()
     for person in (author, interviewee, photographer):
         for url in person_addresses(person):
             assert client.get(url).status_code == 200, url

@@ -33,15 +33,18 @@ def test_an_administrator_writes_a_page_that_readers_find_from_the_footer(admin_
     SitePage.objects.create(name="About us", body="<p>Who.</p>", position=1)
     SitePage.objects.create(name="Jobs", body="<p>None now.</p>", in_footer=False)
 
-    page = client.get("/editorial-policy/")
+    page = client.get("/en/editorial-policy/")
     assert page.status_code == 200
     html = page.content.decode()
     assert "<h1>Editorial policy</h1>" in html and "We correct errors openly." in html
     assert "alert(1)" not in html  # sanitized on save
     links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', footer(client))
-    assert links[:2] == [("/about-us/", "About us"), ("/editorial-policy/", "Editorial policy")]
-    assert ("/jobs/", "Jobs") not in links
-    assert client.get("/jobs/").status_code == 200  # not in the footer, still reachable
+    assert links[:2] == [
+        ("/en/about-us/", "About us"),
+        ("/en/editorial-policy/", "Editorial policy"),
+    ]
+    assert ("/en/jobs/", "Jobs") not in links
+    assert client.get("/en/jobs/").status_code == 200  # not in the footer, still reachable
 
 
 def test_a_page_cannot_take_an_address_the_site_uses(admin_client):
@@ -69,7 +72,7 @@ def test_the_footer_links_donations_and_the_newsrooms_accounts(client):
 
 
 def test_unknown_pages_are_404(client):
-    assert client.get("/no-such-page/").status_code == 404
+    assert client.get("/en/no-such-page/").status_code == 404
     assert client.get("/%00/").status_code in (400, 404)
 
 

@@ -66,7 +66,7 @@ def newsroom():
 
 
 def test_the_index_lists_every_section_and_each_is_valid(client, newsroom):
-    index = fetch(client, reverse("articles:sitemap_index"), "siteindex.xsd")
+    index = fetch(client, reverse("sitemaps:index"), "siteindex.xsd")
     sections = locs(index)
     assert [urlsplit(s).path for s in sections] == [
         "/sitemap-pieces.xml",
@@ -97,7 +97,7 @@ def test_the_index_lists_every_section_and_each_is_valid(client, newsroom):
 
 def test_hidden_pieces_and_their_only_listings_are_left_out(client, newsroom):
     everything = b""
-    for section in locs(fetch(client, reverse("articles:sitemap_index"), "siteindex.xsd")):
+    for section in locs(fetch(client, reverse("sitemaps:index"), "siteindex.xsd")):
         everything += client.get(section).content
     for piece in newsroom["hidden"]:
         assert piece.get_absolute_url().encode() not in everything
@@ -121,7 +121,7 @@ def test_pieces_carry_their_last_modification_time(client):
         updated_at=timezone.now() - timedelta(days=5),
         published_at=timezone.now() - timedelta(minutes=5),
     )
-    root = fetch(client, reverse("articles:sitemap", args=["pieces"]), "sitemap.xsd")
+    root = fetch(client, reverse("sitemaps:section", args=["pieces"]), "sitemap.xsd")
     lastmods = {
         path_of(url.find(f"{SM}loc").text): url.find(f"{SM}lastmod").text
         for url in root.iter(f"{SM}url")
@@ -145,7 +145,7 @@ def test_the_news_sitemap_lists_the_last_two_days_only(client):
     make_article(title="Too old", published_at=now - timedelta(hours=49))
     make_article(title="Not yet", published_at=now + timedelta(hours=1))
     make_draft(title="Draft news")
-    root = fetch(client, reverse("articles:news_sitemap"), "sitemap.xsd")
+    root = fetch(client, reverse("sitemaps:news"), "sitemap.xsd")
     titles = [title.text for title in root.iter(f"{NEWS}title")]
     assert titles == ["Fresh interview", "Fresh & new"]
     entry = next(
@@ -162,10 +162,10 @@ def test_the_news_sitemap_lists_the_last_two_days_only(client):
 
 def test_without_recent_pieces_the_news_sitemap_is_not_advertised(client):
     make_article(title="Old", published_at=timezone.now() - timedelta(days=5))
-    index = fetch(client, reverse("articles:sitemap_index"), "siteindex.xsd")
+    index = fetch(client, reverse("sitemaps:index"), "siteindex.xsd")
     assert not any("news" in loc for loc in locs(index))
-    assert "sitemap-news" not in client.get(reverse("articles:robots_txt")).content.decode()
-    response = client.get(reverse("articles:news_sitemap"))
+    assert "sitemap-news" not in client.get(reverse("sitemaps:robots_txt")).content.decode()
+    response = client.get(reverse("sitemaps:news"))
     assert response.status_code == 200
     assert etree.fromstring(response.content).findall(f"{SM}url") == []
 
@@ -178,7 +178,7 @@ def test_robots_txt_points_to_the_sitemaps_and_keeps_admin_and_previews_out(clie
     lines = response.content.decode().splitlines()
     assert lines[0] == "User-agent: *"
     assert "Disallow: /admin/" in lines
-    assert "Disallow: /preview/" in lines
+    assert "Disallow: /*/preview/" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
     assert "Sitemap: http://testserver/sitemap-news.xml" in lines
     assert "Disallow: /" not in lines  # the public site stays crawlable
@@ -196,7 +196,7 @@ def test_a_sitemap_section_runs_a_fixed_number_of_queries(
 ):
     region = Region.objects.create(name="Kyrgyzstan")
     make_article(authors=[make_person()], regions=[region])
-    url = reverse("articles:sitemap", args=[section])
+    url = reverse("sitemaps:section", args=[section])
     with CaptureQueriesContext(connection) as small:
         client.get(url)
     for n in range(10):
@@ -212,7 +212,7 @@ def test_a_sitemap_section_runs_a_fixed_number_of_queries(
 
 def test_an_unpublished_piece_leaves_every_sitemap_at_once(client):
     piece = make_article(title="Retracted", published_at=timezone.now() - timedelta(hours=1))
-    urls = [reverse("articles:sitemap", args=["pieces"]), reverse("articles:news_sitemap")]
+    urls = [reverse("sitemaps:section", args=["pieces"]), reverse("sitemaps:news")]
     for url in urls:
         assert piece.get_absolute_url().encode() in client.get(url).content
     piece.status = Article.Status.DRAFT
@@ -226,7 +226,7 @@ def test_the_index_lists_every_page_of_pieces(client, monkeypatch, django_assert
     for _ in range(5):
         make_article()
     with django_assert_max_num_queries(3):
-        index = fetch(client, reverse("articles:sitemap_index"), "siteindex.xsd")
+        index = fetch(client, reverse("sitemaps:index"), "siteindex.xsd")
     pages = [loc for loc in locs(index) if loc.startswith("/sitemap-pieces.xml")]
     assert pages == ["/sitemap-pieces.xml", "/sitemap-pieces.xml?p=2", "/sitemap-pieces.xml?p=3"]
     seen = []

@@ -86,7 +86,7 @@ def test_article_json_ld_describes_the_piece(client, rich_piece):
         {
             "@type": "Organization",
             "name": "Open Society",
-            "url": "http://testserver/funders/open-society/",
+            "url": "http://testserver/en/funders/open-society/",
         },
     ]
     logo = piece["publisher"]["logo"]
@@ -122,7 +122,7 @@ def test_breadcrumbs_lead_from_home_through_the_programme(client, rich_piece):
     items = nodes["BreadcrumbList"]["itemListElement"]
     assert [item["position"] for item in items] == [1, 2, 3]
     assert [item["name"] for item in items][1:] == ["Central Asia Bureau", "What Next?"]
-    assert items[0]["item"] == "http://testserver/"
+    assert items[0]["item"] == "http://testserver/en/"
     assert items[2]["item"] == f"http://testserver{rich_piece.get_absolute_url()}"
 
 
@@ -207,14 +207,14 @@ def test_piece_without_photo_gets_a_small_card_and_no_image(client):
 def test_home_page_describes_the_website_and_publisher(client, settings):
     settings.KAZCMS_SITE_NAME = "Steppe Times"
     settings.KAZCMS_ORGANISATION = "IWPR"
-    html = client.get("/").content.decode()
+    html = client.get("/en/").content.decode()
     (block,) = json_ld_blocks(html)
     (website,) = block["@graph"]
     assert website["@type"] == "WebSite"
     assert website["name"] == "Steppe Times"
     assert website["publisher"]["name"] == "IWPR"
     assert meta(html, "og:type") == ["website"]
-    assert meta(html, "og:url") == ["http://testserver/"]
+    assert meta(html, "og:url") == ["http://testserver/en/"]
 
 
 def test_printed_piece_shows_its_address(client):
@@ -229,7 +229,7 @@ def test_favicon_address_leads_to_the_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 302
     assert response["Location"] == "/static/img/favicon.svg"
-    assert '<link rel="icon" href="/static/img/favicon.svg"' in client.get("/").content.decode()
+    assert '<link rel="icon" href="/static/img/favicon.svg"' in client.get("/en/").content.decode()
 
 
 @pytest.mark.django_db

@@ -179,7 +179,7 @@ def test_empty_site_home_page(client):
 
 
 def test_friendly_404(client):
-    response = client.get("/no-such-page/")
+    response = client.get("/en/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
 

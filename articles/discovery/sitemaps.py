@@ -153,7 +153,7 @@ def index(request):
     pieces = PieceSitemap()
     entries = []
     for name in SITEMAPS:
-        url = request.build_absolute_uri(reverse("articles:sitemap", args=[name]))
+        url = request.build_absolute_uri(reverse("sitemaps:section", args=[name]))
         if name == "pieces":
             latest = pieces.get_latest_lastmod()
             pages = pieces.paginator.num_pages
@@ -162,7 +162,7 @@ def index(request):
             entries.append((url, None))
     latest_news = news_pieces().first()
     if latest_news:
-        news = request.build_absolute_uri(reverse("articles:news_sitemap"))
+        news = request.build_absolute_uri(reverse("sitemaps:news"))
         entries.append((news, latest_news.published_at))
     sitemaps = [sitemap_views.SitemapIndexItem(url, lastmod) for url, lastmod in entries]
     return render(
@@ -209,15 +209,16 @@ def news_sitemap(request):
     )
 
 
-DISALLOWED = ["/admin/", "/preview/", "/*?*preview=", "/search/"]
+# Previews and search results live in every edition (/en/search/, /ru/preview/…).
+DISALLOWED = ["/admin/", "/staff/", "/*/preview/", "/*?*preview=", "/*/search/"]
 
 
 def robots_txt(request):
     """Crawlers: everything public, not the admin, staff previews or search results."""
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in DISALLOWED), ""]
-    sitemaps = ["articles:sitemap_index"]
+    sitemaps = ["sitemaps:index"]
     if news_pieces().exists():
-        sitemaps.append("articles:news_sitemap")
+        sitemaps.append("sitemaps:news")
     for name in sitemaps:
         lines.append(f"Sitemap: {request.build_absolute_uri(reverse(name))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
@@ -226,8 +227,8 @@ def robots_txt(request):
 def sitemap_urls():
     """URL patterns: /sitemap.xml, /sitemap-<section>.xml, /sitemap-news.xml, /robots.txt."""
     return [
-        path("sitemap.xml", index, name="sitemap_index"),
-        path("sitemap-news.xml", news_sitemap, name="news_sitemap"),
-        path("sitemap-<slug:section>.xml", section, {"sitemaps": SITEMAPS}, name="sitemap"),
+        path("sitemap.xml", index, name="index"),
+        path("sitemap-news.xml", news_sitemap, name="news"),
+        path("sitemap-<slug:section>.xml", section, {"sitemaps": SITEMAPS}, name="section"),
         path("robots.txt", robots_txt, name="robots_txt"),
     ]

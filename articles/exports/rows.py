@@ -28,7 +28,7 @@ from django.db import connections
 from django.db.models import Case, F, Value, When
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from articles.models import (
     Article,
@@ -179,12 +179,13 @@ class _Urls:
         self.base_url = base_url.rstrip("/")
         self.patterns = {}
 
-    def __call__(self, piece_type, slug):
-        if piece_type not in self.patterns:
+    def __call__(self, piece_type, language, slug):
+        if (piece_type, language) not in self.patterns:
             model = Article(piece_type=piece_type).piece_model
-            url = reverse(model.detail_url_name, kwargs={"slug": "SLUG-PLACEHOLDER"})
-            self.patterns[piece_type] = url.split("SLUG-PLACEHOLDER", 1)
-        before, after = self.patterns[piece_type]
+            with translation.override(language):  # the piece's own edition
+                url = reverse(model.detail_url_name, kwargs={"slug": "SLUG-PLACEHOLDER"})
+            self.patterns[piece_type, language] = url.split("SLUG-PLACEHOLDER", 1)
+        before, after = self.patterns[piece_type, language]
         if not slug.isascii():  # ASCII slugs are letters, digits, - and _: nothing to quote
             slug = quote(slug, safe="-_")
         return f"{self.base_url}{before}{slug}{after}"
@@ -233,7 +234,7 @@ def iter_rows(queryset, base_url="", batch_size=BATCH_SIZE):
                 "id": pk,
                 "kind": kinds.get(piece["kind"], piece["kind"]),
                 "title": piece["title"],
-                "url": url(piece["piece_type"], piece["slug"]),
+                "url": url(piece["piece_type"], piece["language"], piece["slug"]),
                 "published_at": (
                     published_at.astimezone(newsroom_time).isoformat(timespec="seconds")
                     if published_at

@@ -6,6 +6,8 @@ from datetime import timedelta
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 
+from articles.languages import edition_language
+
 from .states import State, day_start, state_q
 from .versions import ContentVersion
 from .vocabularies import TaggedRegion, TaggedTopic
@@ -27,6 +29,10 @@ class ArticleQuerySet(models.QuerySet):
 
     def in_review(self):
         return self.filter(state_q(State.IN_REVIEW))
+
+    def in_edition(self, language=None):
+        """The pieces of one edition: ``language``, or the one this request is served in."""
+        return self.filter(language=language or edition_language())
 
     def in_state(self, state, at=None):
         """Pieces in one ``State`` (or every piece for "all")."""
@@ -119,11 +125,19 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_links(self):
         """Only what a link to a piece needs: its title and address ("More on this")."""
-        return self.only("title", "slug", "piece_type", "published_at")
+        return self.only("title", "slug", "language", "piece_type", "published_at")
 
     def for_sitemap(self):
         """Only what a sitemap entry needs: the address and the dates."""
-        return self.only("slug", "piece_type", "title", "published_at", "updated_at")
+        return self.only(
+            "slug",
+            "language",
+            "translation_key",
+            "piece_type",
+            "title",
+            "published_at",
+            "updated_at",
+        )
 
     def for_export(self):
         """What an export row reads from the piece itself, as plain values: model instances
@@ -133,6 +147,7 @@ class ArticleQuerySet(models.QuerySet):
             "pk",
             "piece_type",
             "slug",
+            "language",
             "title",
             "kind",
             "status",

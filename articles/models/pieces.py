@@ -1,5 +1,7 @@
 """Pieces: the articles every kind of content extends, their queryset recipes and links."""
 
+import uuid
+
 from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -7,11 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from taggit.managers import TaggableManager
 
 from articles.discovery.search.index import update_search_vector
+from articles.languages import LanguageField
 from articles.photos.inline import photo_ids as inline_photo_ids
 from articles.photos.inline import without_other_images
 from articles.text import RichTextField, count_words, unique_slug
@@ -74,11 +77,14 @@ class Article(models.Model):
     title = models.CharField(max_length=255)
     slug = models.SlugField(
         max_length=255,
-        unique=True,
         blank=True,
         allow_unicode=True,
         help_text="Part of the web address. Left empty, it is made from the title.",
     )
+    # Each edition has its own pieces; a translation is a piece of its own (title, slug,
+    # authors, status, dates) sharing the translation key of the piece it translates.
+    language = LanguageField(help_text="The edition this piece appears in.")
+    translation_key = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
     standfirst = models.TextField(
         blank=True, help_text="One or two sentences under the title that sum the piece up."
     )
@@ -173,6 +179,16 @@ class Article(models.Model):
                 condition=Q(is_featured=True),
                 name="article_featured_idx",
             ),
+            models.Index(
+                fields=["language", "status", "-published_at"], name="article_edition_idx"
+            ),
+        ]
+        constraints = [
+            # Slugs are unique within an edition: /en/articles/almaty/ and /ru/articles/almaty/.
+            models.UniqueConstraint(fields=["language", "slug"], name="article_slug_per_language"),
+            models.UniqueConstraint(
+                fields=["translation_key", "language"], name="article_one_translation_per_language"
+            ),
         ]
         permissions = [
             ("publish_article", "Can publish, schedule and unpublish pieces"),
@@ -184,7 +200,9 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.slug = unique_slug(self, self.slug or self.title, fallback="piece")
+        self.slug = unique_slug(
+            self, self.slug or self.title, fallback="piece", within={"language": self.language}
+        )
         self.body = without_other_images(sanitize_field(self, "body"))
         self.word_count = count_words(self.body)
         self.piece_type = self._meta.label_lower
@@ -208,7 +226,9 @@ class Article(models.Model):
         self.update_search_vector()
 
     def get_absolute_url(self):
-        return reverse(self.piece_model.detail_url_name, kwargs={"slug": self.slug})
+        # Always the piece's own edition, whichever edition links to it.
+        with translation.override(self.language):
+            return reverse(self.piece_model.detail_url_name, kwargs={"slug": self.slug})
 
     # --- the piece-type contract (see the class docstring) --------------------------------
 

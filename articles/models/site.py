@@ -1,5 +1,6 @@
 """Site-wide texts staff edit (the newsletter keeps its own, in ``newsletter``)."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import Resolver404, resolve, reverse
@@ -80,11 +81,14 @@ class SitePage(SluggedModel):
 
     def clean(self):
         # A page must not sit at an address the site already uses ("articles", "search", …).
-        if self.slug:
+        if not self.slug:
+            return
+        # At the root (/admin/) or in an edition (/en/search/).
+        for path in (f"/{self.slug}/", f"/{settings.LANGUAGE_CODE}/{self.slug}/"):
             try:
-                match = resolve(f"/{self.slug}/")
+                match = resolve(path)
             except Resolver404:
-                return
+                continue
             if match.url_name != "page":
                 raise ValidationError(
                     {"slug": f"“/{self.slug}/” is already an address of the site. Choose another."}

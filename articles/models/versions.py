@@ -14,6 +14,8 @@ from django.db.models import Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
+from articles.languages import edition_language
+
 
 def _pieces():
     return apps.get_model("articles", "Article").objects
@@ -108,10 +110,11 @@ class ContentVersion(models.Model):
     @classmethod
     def cached(cls, name, compute, seconds=600):
         """``compute()``, kept in the default cache until the content changes (or the next
-        scheduled piece is due): for counts and lists that would scan the archive."""
+        scheduled piece is due): for counts and lists that would scan the archive. Kept per
+        edition: the same name counts or lists another edition's pieces, in its language."""
         now = timezone.now().timestamp()
         token, next_publish = cls.current(now)
-        key = f"content:{token:x}:{name}"
+        key = f"content:{token:x}:{edition_language()}:{name}"
         entry = cache.get(key)
         # The entry carries its own end, read with the site's clock: the backend's whole
         # seconds could keep it past the scheduled second.
