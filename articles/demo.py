@@ -1,6 +1,5 @@
 """Demo newsroom content: a realistic, deterministic sample and a fast synthetic generator."""
 
-import io
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,8 +10,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import format_html
-from PIL import Image, ImageDraw
 
+from articles.demo_images import landscape_jpeg
 from articles.discovery.search.index import fill_search_vectors
 from articles.models import (
     Article,
@@ -38,32 +37,8 @@ DEMO_PASSWORD = "kazcms-demo-editor"  # noqa: S105 (demo only; refused when DEBU
 
 
 def make_image_bytes(seed, size=(1200, 800), fmt="JPEG"):
-    """A deterministic, photo-like picture (sky, hills, a sun) drawn with Pillow."""
-    rng = random.Random(seed)
-    width, height = size
-    image = Image.new("RGB", size)
-    draw = ImageDraw.Draw(image)
-    top = (rng.randint(60, 140), rng.randint(100, 170), rng.randint(170, 230))
-    bottom = (rng.randint(200, 250), rng.randint(170, 220), rng.randint(120, 180))
-    for y in range(height):
-        t = y / height
-        draw.line(
-            [(0, y), (width, y)],
-            fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)),
-        )
-    for layer in range(3):
-        base = int(height * (0.55 + 0.12 * layer))
-        shade = (40 + layer * 30, 70 + layer * 25, 50 + layer * 10)
-        points = [(0, height)]
-        for x in range(0, width + 80, 80):
-            points.append((x, base - rng.randint(0, height // 6)))
-        points.append((width, height))
-        draw.polygon(points, fill=shade)
-    cx, cy, r = rng.randint(100, width - 100), rng.randint(60, height // 3), rng.randint(30, 70)
-    draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=(255, 236, 180))
-    buffer = io.BytesIO()
-    image.save(buffer, fmt, quality=82)
-    return buffer.getvalue()
+    """A deterministic photographic-looking landscape (articles/demo_images.py)."""
+    return landscape_jpeg(seed, size)
 
 
 def demo_photo(key, caption, alt, credit_person=None, credit_text="", **fields):
