@@ -176,7 +176,16 @@ class PieceAdmin(
         ("Photo", {"fields": ["lead_photo", "lead_photo_preview"]}),
         (
             "Publishing",
-            {"fields": ["status", "published_at", "is_featured", "kind", "programme", "authors"]},
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    ("is_featured", "is_top_story"),
+                    "kind",
+                    "programme",
+                    "authors",
+                ]
+            },
         ),
         ("Tags and funding", {"fields": ["regions", "topics", "projects"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),

@@ -1,4 +1,4 @@
-from django.db.models import Exists, OuterRef, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -25,19 +25,28 @@ from articles.pagination import paginate
 LATEST_ON_HOME = 10
 
 
+TOP_STORIES = 4
+
+
 def home(request):
     pieces = Article.objects.published().in_edition().for_listing().prefetch_related(None)
-    lead = pieces.filter(is_featured=True).first() or pieces.first()
-    latest = list(pieces.exclude(pk=lead.pk)[:LATEST_ON_HOME]) if lead else []
-    # Each piece once on the page: the sections show what the lead and latest do not.
-    shown = [piece.pk for piece in [lead, *latest] if piece]
+    # The lead and the pinned top stories in one query; the newest piece leads when none is.
+    picked = list(pieces.filter(Q(is_featured=True) | Q(is_top_story=True))[: TOP_STORIES + 4])
+    lead = next((piece for piece in picked if piece.is_featured), None)
+    top = [piece for piece in picked if piece.is_top_story and piece != lead][:TOP_STORIES]
+    shown = [piece.pk for piece in [lead, *top] if piece]
+    latest = list(pieces.exclude(pk__in=shown)[: LATEST_ON_HOME + (lead is None)])
+    if lead is None and latest:
+        lead = latest.pop(0)
+    # Each piece once on the page: the sections show what the lead, top and latest do not.
+    shown = [piece.pk for piece in [lead, *top, *latest] if piece]
     sections = list(pieces.exclude(pk__in=shown).latest_per_programme()) if lead else []
     # Every teaser's authors in one query, not one per block of the page.
-    prefetch_related_objects([p for p in [lead, *latest, *sections] if p], "authors")
+    prefetch_related_objects([p for p in [lead, *top, *latest, *sections] if p], "authors")
     return render(
         request,
         "articles/home.html",
-        {"lead": lead, "latest": latest, "sections": sections},
+        {"lead": lead, "top_stories": top, "latest": latest, "sections": sections},
     )
 
 

@@ -2,14 +2,17 @@
 share a piece through plain links that carry its canonical address."""
 
 import re
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Region, Topic
 
-from .factories import make_article, make_draft
+from .factories import make_article, make_draft, make_photo
+from .workflow_helpers import post_change
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +106,32 @@ def test_the_home_page_shows_each_piece_once(client):
     section = page[page.index(">Bishkek bureau</a>") :]
     assert "Story number 13" in section or "Story number 12" in section
     assert ">Story number 00</a>" not in section
+
+
+def test_editors_pin_top_stories_under_the_lead_each_shown_once(client, admin_client):
+    make_article(title="The lead story", is_featured=True)
+    older = make_article(
+        title="A pinned older story",
+        published_at=timezone.now() - timedelta(days=30),
+        lead_photo=make_photo(renditions=False),
+    )
+    for n in range(12):
+        make_article(title=f"Newer story {n}")
+    # The desk pins the older story through the piece form, as the browser posts it.
+    response = post_change(admin_client, older, is_top_story="on")
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    page = client.get(reverse("home")).content.decode()
+    top = re.search(r'<section aria-labelledby="top-heading">.*?</section>', page, re.S).group(0)
+    assert ">A pinned older story</a>" in top
+    assert page.count(">A pinned older story</a>") == 1 and page.count(">The lead story</a>") == 1
+    assert ">Newer story 0</a>" not in top  # latest stays below, not among the pinned
+    assert (
+        page.index(">The lead story</a>")
+        < page.index("top-heading")
+        < page.index(">Newer story 0</a>")
+    )
+
+
+def test_without_pinned_stories_the_home_page_has_no_top_stories_block(client):
+    make_article(title="Only story")
+    assert "top-heading" not in client.get(reverse("home")).content.decode()

@@ -103,6 +103,11 @@ class Article(models.Model):
     is_featured = models.BooleanField(
         "lead story", default=False, help_text="Show as the lead story on the home page."
     )
+    is_top_story = models.BooleanField(
+        "top story",
+        default=False,
+        help_text=("Pin under the lead story on the home page (the newest four pinned are shown)."),
+    )
     authors = models.ManyToManyField(Person, related_name="articles", blank=True)
     programme = models.ForeignKey(
         Programme,
@@ -181,6 +186,12 @@ class Article(models.Model):
             ),
             models.Index(
                 fields=["language", "status", "-published_at"], name="article_edition_idx"
+            ),
+            # The home page's pinned top stories, like the lead story, without a scan.
+            models.Index(
+                fields=["-published_at"],
+                condition=Q(is_top_story=True),
+                name="article_top_story_idx",
             ),
         ]
         constraints = [

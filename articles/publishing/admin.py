@@ -153,7 +153,7 @@ class WorkflowAdminMixin(concurrency.EditGuardAdminMixin):
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), *self.workflow_readonly]
         if not rules.can_publish(request.user):
-            fields += ["published_at", "is_featured"]
+            fields += ["published_at", "is_featured", "is_top_story"]
         return fields
 
     def get_fieldsets(self, request, obj=None):
