@@ -6,6 +6,7 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -60,10 +61,12 @@ def test_indexes_cost_the_same_whatever_the_number_of_regions(
 
 def test_every_page_header_links_the_indexes_and_has_a_search_box(client, tagged):
     page = client.get(reverse("home")).content.decode()
-    nav = re.search(r'<nav aria-label="Main">.*?</nav>', page, re.S).group(0)
+    nav = re.search(r'<nav class="main-nav" aria-label="Main">.*?</nav>', page, re.S).group(0)
     assert f'href="{reverse("articles:regions")}"' in nav
     assert f'href="{reverse("articles:topics")}"' in nav
-    form = re.search(r'<form class="site-search" role="search"[^>]*>.*?</form>', page, re.S)
+    form = re.search(
+        r'<form class="site-search main-search" role="search"[^>]*>.*?</form>', page, re.S
+    )
     assert f'action="{reverse("articles:search")}"' in form.group(0)
     assert 'name="q"' in form.group(0) and '<label for="site-search-q"' in form.group(0)
     assert "<script" not in page.replace('<script type="application/ld+json">', "")
@@ -135,3 +138,18 @@ def test_editors_pin_top_stories_under_the_lead_each_shown_once(client, admin_cl
 def test_without_pinned_stories_the_home_page_has_no_top_stories_block(client):
     make_article(title="Only story")
     assert "top-heading" not in client.get(reverse("home")).content.decode()
+
+
+def test_on_phones_the_main_menu_folds_under_a_details_without_script(client):
+    page = client.get(reverse("home")).content.decode()
+    menu = re.search(r'<details class="phone-menu">(.*?)</details>', page, re.S).group(1)
+    assert "<summary>Menu</summary>" in menu
+    wide = re.search(r'<nav class="main-nav" aria-label="Main">(.*?)</nav>', page, re.S).group(1)
+    links = re.findall(r'href="([^"]+)"', wide)
+    # The same sections and a search box in both; the CSS shows one of the two at any width.
+    assert links == re.findall(r'href="([^"]+)"', menu.split("<form")[0])
+    assert reverse("articles:regions") in links and reverse("articles:topics") in links
+    assert f'action="{reverse("articles:search")}"' in menu
+    css = (settings.BASE_DIR / "static" / "css" / "site.css").read_text()
+    assert ".main-nav, .main-search { display: none; }" in css
+    assert "@media (min-width: 40rem) { .phone-menu { display: none; } }" in css
