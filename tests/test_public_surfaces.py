@@ -18,7 +18,7 @@ from django.apps import apps
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from articles.models import Article, Correction, Photo, PreviewLink, SitePage
 from articles.publishing import preview_links
@@ -53,16 +53,31 @@ def canary(kind, model):
     return f"canary{kind}{model}x"
 
 
+EDITIONS = [code for code, _name in settings.LANGUAGES]
+
+
 @pytest.fixture
-def newsroom():
-    """Public pieces and, for each hidden state, an article and an interview sharing it all."""
+def edition():
+    """The edition walked: tests parametrized with ``edition`` walk each one."""
+    return settings.LANGUAGE_CODE
+
+
+@pytest.fixture
+def newsroom(edition):
+    """Public pieces and, for each hidden state, an article and an interview sharing it all,
+    all in the ``edition``'s language (and one public piece in another edition, which the
+    walk must not show either)."""
     interviewee = make_person(name="Shared Interviewee")
     n = make_newsroom(
         author="Shared Author",
         project="Shared Project",
         programme="Shared Bureau",
-        public={"title": f"Public piece publicmarker {SHARED_WORD}"},
-        interview={"title": f"Public interview {SHARED_WORD}", "interviewee": interviewee},
+        public={"title": f"Public piece publicmarker {SHARED_WORD}", "language": edition},
+        interview={
+            "title": f"Public interview {SHARED_WORD}",
+            "interviewee": interviewee,
+            "language": edition,
+        },
         hidden=False,  # this walker plants its own canaries, one per state and piece type
     )
     shared, public, public_interview = n["shared"], n["public"], n["interview"]
@@ -82,6 +97,7 @@ def newsroom():
                 title=f"Hidden {word} {SHARED_WORD}",
                 standfirst=f"Standfirst {word}",
                 body=f"<p>Body {word} {SHARED_WORD}</p>",
+                language=edition,
                 **state,
                 **shared,
                 **extra,
@@ -95,7 +111,11 @@ def newsroom():
             # An outsider's link exists, but its token is nowhere the walker can find it.
             preview_links.issue(piece, None, recipient_name="Donor", recipient_email="d@x.org")
     SitePage.objects.create(name="About us", body=f"<p>Who we are. {SHARED_WORD}</p>")
-    return {"public": public, "canaries": canaries}
+    # Published, but in another edition: this edition's pages must not list it.
+    elsewhere = next(code for code in EDITIONS if code != edition)
+    foreign = canary("otheredition", "article")
+    make_article(title=f"Elsewhere {foreign} {SHARED_WORD}", language=elsewhere, **shared)
+    return {"public": public, "canaries": canaries, "language": edition, "foreign": foreign}
 
 
 def walk_patterns(patterns, prefix="", namespace=""):
@@ -187,6 +207,8 @@ def walk(client, newsroom, stop_at_first_leak=False):
     found["not_404"] = []
     found["walked"], found["originals"] = 0, []
     originals = {photo.image.url.lower() for photo in Photo.objects.all()}
+    edition_prefix = f"/{newsroom.get('language', settings.LANGUAGE_CODE)}/"
+    foreign, found["foreign"] = newsroom.get("foreign", "\0"), []
 
     def fetch(url):
         response = client.get(url)
@@ -215,10 +237,18 @@ def walk(client, newsroom, stop_at_first_leak=False):
         shown = [c for c in canaries if c in body]
         if shown:
             found["leaks"].append((url, shown))
+        # Another edition's piece is public, but no page of this edition lists it (its old
+        # address redirects to its own edition; the sitemaps list every edition).
+        if url.startswith(edition_prefix) and response.status_code == 200 and foreign in body:
+            found["foreign"].append(url)
         found["public_seen"] = found["public_seen"] or "publicmarker" in body
         return response.status_code
 
-    for route, name, pattern in walk_patterns(get_resolver().url_patterns):
+    # The routes of the walked edition (its prefix: /ru/…), read before any request changes
+    # the active language.
+    with translation.override(newsroom.get("language", settings.LANGUAGE_CODE)):
+        routes = list(walk_patterns(get_resolver().url_patterns))
+    for route, name, pattern in routes:
         if name in SKIPPED_NAMES or is_static_route(route):
             continue
         # Keys of dicts handed to a view (e.g. the sections of a sitemap) are values too.
@@ -250,10 +280,12 @@ def walk(client, newsroom, stop_at_first_leak=False):
     return found
 
 
+@pytest.mark.parametrize("edition", EDITIONS)
 def test_no_public_url_shows_a_hidden_piece(client, newsroom):
     found = walk(client, newsroom)
     leaks, errors = found["leaks"], found["errors"]
     assert not leaks, f"hidden pieces shown on {len(leaks)} public URLs: {leaks[:10]}"
+    assert not found["foreign"], f"another edition's piece listed on {found['foreign'][:10]}"
     assert not errors, f"server errors on {len(errors)} URLs: {errors[:10]}"
     assert not found["unfillable"], f"teach the walker these routes: {found['unfillable']}"
     assert not found["not_404"], f"opened without their secret: {found['not_404'][:10]}"
@@ -275,6 +307,7 @@ def test_the_walker_notices_an_original_in_a_listing(client, newsroom, monkeypat
     assert walk(client, newsroom)["originals"]
 
 
+@pytest.mark.parametrize("edition", EDITIONS)
 def test_no_public_url_sets_a_cookie_or_varies_on_one(client, newsroom):
     found = walk(client, newsroom)
     assert found["walked"] > 50

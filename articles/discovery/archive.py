@@ -68,7 +68,7 @@ def month_counts(pieces, name):
 
 
 def index(request):
-    months = month_counts(Article.objects.published(), "all")
+    months = month_counts(Article.objects.published().in_edition(), "all")
     return render(request, "articles/archive.html", {"months": months})
 
 
@@ -94,14 +94,14 @@ def _period(request, pieces, start, end, heading, **context):
 
 def year(request, year):
     start, end = period_bounds(year)
-    pieces = Article.objects.published()
+    pieces = Article.objects.published().in_edition()
     months = month_counts(pieces.filter(published_at__gte=start, published_at__lt=end), year)
     return _period(request, pieces, start, end, str(year), year=year, months=months)
 
 
 def month(request, year, month):
     start, end = period_bounds(year, month)
-    pieces = Article.objects.published()
+    pieces = Article.objects.published().in_edition()
     # Only the dates of the neighbouring pieces, for the links to their months.
     times = pieces.values_list("published_at", flat=True)
     newer = times.filter(published_at__gte=end).order_by("published_at").first()

@@ -78,7 +78,9 @@ class LatestFeed(Feed):
         return Feed.__call__(feed, request, *args, **kwargs)
 
     def pieces(self, obj):
-        return Article.objects.published()
+        # Each edition its own feed (/ru/feed/); Django writes the edition's language into
+        # RSS <language> and Atom xml:lang.
+        return Article.objects.published().in_edition()
 
     def items(self, obj):
         return self.pieces(obj).for_feed()[:ITEMS_PER_FEED]
@@ -162,7 +164,7 @@ class ObjectFeed(LatestFeed):
         return get_object_or_404(rows, slug=slug)
 
     def pieces(self, obj):
-        return Article.objects.published().filter(**{self.lookup: obj})
+        return Article.objects.published().in_edition().filter(**{self.lookup: obj})
 
 
 FEEDS = {

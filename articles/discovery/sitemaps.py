@@ -6,6 +6,7 @@ section starts from ``Article.objects.published()``: listings and people appear 
 they have a public piece, and their last modification is that piece's date.
 """
 
+from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
@@ -47,6 +48,37 @@ class PieceSitemap(Sitemap):
     def items(self):
         return Article.objects.published().for_sitemap().order_by("-published_at", "-pk")
 
+    def _urls(self, page, protocol, domain):
+        """Each piece once, in its own edition, naming its published translations as
+        ``hreflang`` alternates: one query for the whole sitemap page."""
+        urls = super()._urls(page, protocol, domain)
+        keys = {url["item"].translation_key for url in urls}
+        editions = defaultdict(list)
+        for piece in (
+            Article.objects.published()
+            .filter(translation_key__in=keys)
+            .only("slug", "language", "piece_type", "translation_key")
+            .order_by("language")
+        ):
+            editions[piece.translation_key].append(piece)
+        for url in urls:
+            translations = editions[url["item"].translation_key]
+            if len(translations) < 2:
+                continue
+            url["alternates"] = [
+                {
+                    "lang_code": p.language,
+                    "location": f"{protocol}://{domain}{p.get_absolute_url()}",
+                }
+                for p in translations
+            ]
+            default = next((p for p in translations if p.language == settings.LANGUAGE_CODE), None)
+            fallback = (default or url["item"]).get_absolute_url()
+            url["alternates"].append(
+                {"lang_code": "x-default", "location": f"{protocol}://{domain}{fallback}"}
+            )
+        return urls
+
     @property
     def paginator(self):
         # The count decides the pages of the index and of this section: kept, not rescanned.
@@ -61,7 +93,16 @@ class PieceSitemap(Sitemap):
         return Article.objects.published().aggregate(latest=Max("published_at"))["latest"]
 
 
-class PageSitemap(Sitemap):
+class EditionsSitemap(Sitemap):
+    """Pages every edition has (home, listings, indexes): one entry per edition, each naming
+    the others as ``hreflang`` alternates and the address without a prefix as x-default."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class PageSitemap(EditionsSitemap):
     """The home page and the list of latest pieces."""
 
     changefreq = "hourly"
@@ -79,7 +120,7 @@ class PageSitemap(Sitemap):
         return self.lastmod(None)
 
 
-class ListingSitemap(Sitemap):
+class ListingSitemap(EditionsSitemap):
     """Listing pages of one model that have at least one published piece.
 
     One grouped query finds them with the date of their newest piece; the list is kept for
@@ -202,7 +243,6 @@ def news_sitemap(request):
         {
             "pieces": news_pieces(),
             "publication": settings.KAZCMS_SITE_NAME,
-            "language": settings.LANGUAGE_CODE.split("-")[0],
             "base": f"{request.scheme}://{request.get_host()}",
         },
         content_type="application/xml; charset=utf-8",

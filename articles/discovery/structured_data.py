@@ -22,8 +22,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import to_locale
 
+from articles.discovery.editions import og_locale
+from articles.languages import edition_language
 from articles.models import Article
 from articles.photos import renditions
 
@@ -144,7 +145,7 @@ def article_schema(request, article):
         "description": article.standfirst or article.title,
         "datePublished": machine_datetime(article.published_at),
         "dateModified": machine_datetime(article.modified_at),
-        "inLanguage": to_locale(settings.LANGUAGE_CODE).replace("_", "-"),
+        "inLanguage": article.language,
         "isAccessibleForFree": True,
         "articleSection": article.get_kind_display(),
         "author": [_person(request, person) for person in article.authors.all()],
@@ -197,7 +198,11 @@ def social_meta(request, article):
         ("property", "og:title", article.title),
         ("property", "og:description", description),
         ("property", "og:url", url),
-        ("property", "og:locale", to_locale(settings.LANGUAGE_CODE)),
+        ("property", "og:locale", og_locale(article.language)),
+        *(
+            ("property", "og:locale:alternate", og_locale(other.language))
+            for other in article.published_translations
+        ),
         ("property", "article:published_time", machine_datetime(article.published_at)),
         ("property", "article:modified_time", machine_datetime(article.updated_at)),
         ("property", "article:section", article.get_kind_display()),
@@ -242,7 +247,7 @@ def site_json_ld(request):
                     "@id": f"{home}#website",
                     "url": home,
                     "name": settings.KAZCMS_SITE_NAME,
-                    "inLanguage": to_locale(settings.LANGUAGE_CODE).replace("_", "-"),
+                    "inLanguage": edition_language(),
                     "publisher": publisher(request),
                 }
             ],
@@ -272,6 +277,12 @@ def site_social_meta(request, title, description):
     return [
         ("property", "og:site_name", settings.KAZCMS_SITE_NAME),
         ("property", "og:type", "website"),
+        ("property", "og:locale", og_locale(edition_language())),
+        *(
+            ("property", "og:locale:alternate", og_locale(code))
+            for code, _name in settings.LANGUAGES
+            if code != edition_language()
+        ),
         ("property", "og:title", title),
         ("property", "og:description", description),
         ("property", "og:url", request.build_absolute_uri(request.path)),

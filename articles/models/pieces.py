@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from taggit.managers import TaggableManager
 
 from articles.discovery.search.index import update_search_vector
@@ -241,6 +242,18 @@ class Article(models.Model):
         with translation.override(self.language):
             return reverse(self.piece_model.detail_url_name, kwargs={"slug": self.slug})
 
+    @cached_property
+    def published_translations(self):
+        """The other published editions of this piece, in one query: the language switcher
+        and the ``hreflang`` alternates of its page."""
+        return list(
+            Article.objects.published()
+            .filter(translation_key=self.translation_key)
+            .exclude(pk=self.pk)
+            .only("slug", "language", "piece_type", "title")
+            .order_by("language")
+        )
+
     # --- the piece-type contract (see the class docstring) --------------------------------
 
     @property
@@ -412,11 +425,17 @@ class Article(models.Model):
 
         The ranking is the piece page's costliest query and grows with a tag's pieces: kept
         until the content changes."""
-        return self.related_articles() or ContentVersion.cached(
-            f"more-on-this:{self.pk}",
-            lambda: list(
-                Article.objects.published().for_links().sharing_tags_with(self)[: self.MORE_ON_THIS]
-            ),
+        return (
+            self.related_articles()
+            or ContentVersion.cached(
+                f"more-on-this:{self.pk}",
+                lambda: list(
+                    Article.objects.published()
+                    .in_edition(self.language)  # in the reader's language, like the page
+                    .for_links()
+                    .sharing_tags_with(self)[: self.MORE_ON_THIS]
+                ),
+            )
         )
 
 

@@ -8,6 +8,7 @@ their dialogue without articles importing them.
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 
 from articles.models import Article
@@ -21,6 +22,8 @@ def preview(request, pk):
         raise Http404("No such piece.")
     model = piece.piece_model
     piece = model._default_manager.for_detail().get(pk=pk)
-    response = render(request, model.detail_template, {"article": piece, "is_preview": True})
+    # In the piece's own language, whichever edition's address was asked for.
+    with translation.override(piece.language):
+        response = render(request, model.detail_template, {"article": piece, "is_preview": True})
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -9,7 +9,7 @@ token gets one and the same 404, which says nothing of any piece.
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from articles.client_address import client_ip
 from articles.models import AuditEvent, PreviewLink
@@ -57,7 +57,8 @@ def preview_link(request, token):
         # The page's own address holds the token: never echo it into the markup.
         "canonical_url": request.build_absolute_uri(piece.get_absolute_url()),
     }
-    response = render(request, model.detail_template, context)
+    with translation.override(piece.language):  # the piece's language, whatever the prefix
+        response = render(request, model.detail_template, context)
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     # Links followed from the page must not carry the token in their Referer.

@@ -87,7 +87,7 @@ class SearchForm(forms.Form):
         """Ids of the published pieces matching the form, best first (newest first without
         words). Raises SearchTooSlow when the database gives up."""
         data = self.cleaned_data
-        pieces = Article.objects.published().filtered(
+        pieces = Article.objects.published().in_edition().filtered(
             kind=data["kind"],
             region=data["region"],
             topic=data["topic"],
