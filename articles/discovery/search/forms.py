@@ -87,13 +87,17 @@ class SearchForm(forms.Form):
         """Ids of the published pieces matching the form, best first (newest first without
         words). Raises SearchTooSlow when the database gives up."""
         data = self.cleaned_data
-        pieces = Article.objects.published().in_edition().filtered(
-            kind=data["kind"],
-            region=data["region"],
-            topic=data["topic"],
-            programme=data["programme"],
-            since=data["date_from"],
-            until=data["date_to"],
+        pieces = (
+            Article.objects.published()
+            .in_edition()
+            .filtered(
+                kind=data["kind"],
+                region=data["region"],
+                topic=data["topic"],
+                programme=data["programme"],
+                since=data["date_from"],
+                until=data["date_to"],
+            )
         )
         if data["q"]:
             return search(pieces, data["q"])

@@ -14,7 +14,7 @@ import unicodedata
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
-from django.db.models import F, Value
+from django.db.models import F, Func, TextField, Value
 
 from articles.text import html_to_text
 
@@ -23,6 +23,29 @@ CONFIGS = ("russian", "simple")
 
 def is_postgres():
     return connection.vendor == "postgresql"
+
+
+# --- SQLite: case-insensitive matching in every alphabet ----------------------------------
+
+SQLITE_CASEFOLD = "kazcms_casefold"
+
+
+class Casefold(Func):
+    """``text`` in the case-insensitive form Python gives it (SQLite's LOWER and LIKE fold
+    only ASCII: "жер" would miss "Жер", "өзен" miss "ӨЗЕН")."""
+
+    function = SQLITE_CASEFOLD
+    output_field = TextField()
+
+
+def _casefold(value):
+    return value.casefold() if isinstance(value, str) else value
+
+
+def register_sqlite_functions(sender, connection, **kwargs):
+    """On every new SQLite connection: the ``kazcms_casefold`` SQL function."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(SQLITE_CASEFOLD, 1, _casefold, deterministic=True)
 
 
 def clean_text(value):

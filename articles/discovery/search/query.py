@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 from articles.models import Article
 from articles.text import html_to_text
 
-from .index import CONFIGS, is_postgres
+from .index import CONFIGS, Casefold, is_postgres
 
 MAX_QUERY_LENGTH = 200  # longer input is cut, and the reader is told
 MAX_TERMS = 10  # words (or quoted phrases) kept from a query; repeats dropped
@@ -134,22 +134,33 @@ def _with_timeout(queryset):
 
 
 def _fallback_search(queryset, text):
+    """SQLite: every word in the title, standfirst or body, in any letter case of any
+    alphabet (compared casefolded), title matches first."""
     wanted, excluded = split_exclusions(text)
-    terms = fallback_terms(wanted)
+    terms = [term.casefold() for term in fallback_terms(wanted)]
     if not terms:
         return []
-    for term in fallback_terms(" ".join(excluded)):
-        queryset = queryset.exclude(
-            Q(title__icontains=term) | Q(standfirst__icontains=term) | Q(body__icontains=term)
+    queryset = queryset.annotate(
+        folded_title=Casefold("title"),
+        folded_standfirst=Casefold("standfirst"),
+        folded_body=Casefold("body"),
+    )
+
+    def anywhere(term):
+        return (
+            Q(folded_title__contains=term)
+            | Q(folded_standfirst__contains=term)
+            | Q(folded_body__contains=term)
         )
+
+    for term in fallback_terms(" ".join(excluded)):
+        queryset = queryset.exclude(anywhere(term.casefold()))
     title_hits = Value(0)
     for term in terms:
-        queryset = queryset.filter(
-            Q(title__icontains=term) | Q(standfirst__icontains=term) | Q(body__icontains=term)
-        )
+        queryset = queryset.filter(anywhere(term))
         title_hits = title_hits + Case(
-            When(title__icontains=term, then=Value(2)),
-            When(standfirst__icontains=term, then=Value(1)),
+            When(folded_title__contains=term, then=Value(2)),
+            When(folded_standfirst__contains=term, then=Value(1)),
             default=Value(0),
             output_field=IntegerField(),
         )
