@@ -30,6 +30,7 @@ from articles.photos.admin import PhotoAutocompleteSelect, thumbnail
 from articles.publishing.admin import CorrectionInline, WorkflowAdminMixin, WorkflowFormMixin
 from articles.publishing.concurrency import EditGuardAdminMixin
 from articles.publishing.preview_links_admin import PreviewLinksAdminMixin
+from articles.publishing.translations_admin import TranslationsAdminMixin
 from articles.slug_notice import SlugNoticeAdminMixin
 
 
@@ -106,6 +107,19 @@ class RelatedArticleInline(admin.TabularInline):
 class PieceForm(WorkflowFormMixin, TagAutocompleteFormMixin):
     """The piece form: tag autocompletes, plus the workflow's stale-edit and role checks."""
 
+    def clean_language(self):
+        """A piece and its translations: at most one in each language."""
+        language = self.cleaned_data.get("language")
+        piece = self.instance
+        if piece.pk and language != piece.language:
+            taken = piece.translations().filter(language=language).first()
+            if taken is not None:
+                raise forms.ValidationError(
+                    f"“{taken.title}” is already this piece's {taken.get_language_display()} "
+                    "version. Choose another language, or edit that version."
+                )
+        return language
+
     def clean_body(self):
         """Photos in the text come from the library (the field refuses other images): one
         deleted from the library meanwhile is refused too, with the text kept."""
@@ -123,6 +137,7 @@ class PieceForm(WorkflowFormMixin, TagAutocompleteFormMixin):
 
 
 class PieceAdmin(
+    TranslationsAdminMixin,
     PreviewLinksAdminMixin,
     SlugNoticeAdminMixin,
     FundingWarningsMixin,
@@ -172,7 +187,7 @@ class PieceAdmin(
         js = ["kazcms/slug_latin.js", "kazcms/form_backup.js"]
 
     fieldsets = [
-        (None, {"fields": ["title", "slug", "standfirst", "body"]}),
+        (None, {"fields": ["title", "slug", "language", "standfirst", "body"]}),
         ("Photo", {"fields": ["lead_photo", "lead_photo_preview"]}),
         (
             "Publishing",

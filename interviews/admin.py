@@ -109,7 +109,19 @@ class InterviewAdmin(PieceAdmin):
     # The change form (templates/admin/interviews/interview/change_form.html) shows this first
     # fieldset, then the questions and answers, then the rest.
     fieldsets = [
-        (None, {"fields": ["title", "slug", "standfirst", "interviewee", "interviewee_role"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "language",
+                    "standfirst",
+                    "interviewee",
+                    "interviewee_role",
+                ]
+            },
+        ),
         ("Introduction", {"fields": ["body"]}),
         *[fs for fs in PieceAdmin.fieldsets[1:]],
     ]

@@ -6,7 +6,7 @@ interview's own fields and segments live here. ``interviews`` builds on ``articl
 """
 
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
 from articles.discovery.search import jobs as search_jobs
 from articles.models import Article, ArticleQuerySet, Person, sanitize_field
@@ -63,6 +63,24 @@ class Interview(Article):
         if not self.segments_checked_by_form:
             problems += segment_problems(self.segments.all() if self.pk else [])
         return problems
+
+    def copy_structure_to(self, draft):
+        draft.interviewee = self.interviewee
+        draft.interviewee_role = self.interviewee_role
+
+    def copy_relations_to(self, draft):
+        # One empty exchange per exchange of the source, its speakers' labels kept.
+        Segment.objects.bulk_create(
+            Segment(
+                interview=draft,
+                position=segment.position,
+                question="",
+                answer="",
+                asker_label=segment.asker_label,
+                answerer_label=segment.answerer_label,
+            )
+            for segment in self.segments.all()
+        )
 
     def search_text(self):
         """The article's words, plus the interviewee's name and every question and answer."""
@@ -135,11 +153,21 @@ class Segment(models.Model):
     # (the admin refreshes it once after saving all of them, see WorkflowAdminMixin).
     def save(self, *args, **kwargs):
         self.answer = sanitize_field(self, "answer")
+        unchanged = Segment.objects.filter(
+            pk=self.pk, question=self.question, answer=self.answer
+        ).exists()
         super().save(*args, **kwargs)
+        if not unchanged:  # translations of the interview follow its questions and answers
+            self._text_changed(self.interview_id)
         search_jobs.refresh_later([self.interview_id])
 
     def delete(self, *args, **kwargs):
         interview_id = self.interview_id
         result = super().delete(*args, **kwargs)
+        self._text_changed(interview_id)
         search_jobs.refresh_later([interview_id])
         return result
+
+    @staticmethod
+    def _text_changed(interview_id):
+        Article.objects.filter(pk=interview_id).update(text_revision=F("text_revision") + 1)

@@ -46,6 +46,7 @@ class TestContributors:
             reverse("admin:articles_article_add"),
             {
                 "title": "My first draft",
+                "language": "en",
                 "slug": "",
                 "standfirst": "",
                 "body": "<p>Text</p>",

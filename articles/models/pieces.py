@@ -86,6 +86,16 @@ class Article(models.Model):
     # authors, status, dates) sharing the translation key of the piece it translates.
     language = LanguageField(help_text="The edition this piece appears in.")
     translation_key = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
+    # A translation: the piece it was made from, and that piece's text revision it matches.
+    # When the source's text moves on, the translation "may be outdated" until a translator
+    # says it is up to date again.
+    translated_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    source_text_revision = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Bumped by saves that change what a translator translates (title, standfirst, body;
+    # interviews add their questions and answers), not by status, date or tag changes.
+    text_revision = models.PositiveIntegerField(default=0, editable=False)
     standfirst = models.TextField(
         blank=True, help_text="One or two sentences under the title that sum the piece up."
     )
@@ -228,6 +238,10 @@ class Article(models.Model):
             # Whole seconds, as the admin's date and time fields post it back: otherwise
             # the first re-save reads as a new publication time.
             self.published_at = self.published_at.replace(microsecond=0)
+        if self._text_changed():
+            self.text_revision = (self.text_revision or 0) + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "text_revision"}
         self.version = (self.version or 0) + 1
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
@@ -251,6 +265,75 @@ class Article(models.Model):
             .filter(translation_key=self.translation_key)
             .exclude(pk=self.pk)
             .only("slug", "language", "piece_type", "title")
+            .order_by("language")
+        )
+
+    TRANSLATED_FIELDS = ("title", "standfirst", "body")
+
+    def _text_changed(self):
+        """Whether this save changes the text a translation follows (one query)."""
+        if self.pk is None:
+            return False
+        before = type(self)._base_manager.filter(pk=self.pk).values(*self.TRANSLATED_FIELDS)
+        before = before.first()
+        return before is not None and any(
+            before[name] != getattr(self, name) for name in self.TRANSLATED_FIELDS
+        )
+
+    @property
+    def may_be_outdated(self):
+        """A translation whose source's text changed after it was last brought up to date
+        (reads ``translated_from``: select it with the piece)."""
+        source = self.translated_from
+        return (
+            source is not None
+            and self.source_text_revision is not None
+            and source.text_revision > self.source_text_revision
+        )
+
+    def translate_into(self, language, user):
+        """A new draft in ``language`` sharing this piece's translation key and structure
+        (photo, tags, projects, programme, kind; piece types copy their own parts in
+        ``copy_structure_to``), for a translator to fill. Raises ValueError if that language
+        already has this piece."""
+        if language not in dict(settings.LANGUAGES) or language == self.language:
+            raise ValueError(f"{language!r} is not another language of the site.")
+        siblings = Article.objects.filter(translation_key=self.translation_key)
+        if siblings.filter(language=language).exists():
+            raise ValueError("This piece already has a version in that language.")
+        model = self.piece_model
+        draft = model(
+            title=self.title,
+            language=language,
+            translation_key=self.translation_key,
+            translated_from=self,
+            source_text_revision=self.text_revision,
+            status=Article.Status.DRAFT,
+            kind=self.kind,
+            programme=self.programme,
+            lead_photo=self.lead_photo,
+            created_by=user,
+            updated_by=user,
+        )
+        self.copy_structure_to(draft)
+        draft.save()
+        draft.regions.set(self.regions.all())
+        draft.topics.set(self.topics.all())
+        draft.projects.set(self.projects.all())
+        self.copy_relations_to(draft)
+        return draft
+
+    def copy_structure_to(self, draft):
+        """Fields of a piece type a translation starts with (none here)."""
+
+    def copy_relations_to(self, draft):
+        """Related rows of a piece type a saved translation starts with (none here)."""
+
+    def translations(self):
+        """Every other version of this piece, in any state, by language (the admin panel)."""
+        return (
+            Article.objects.filter(translation_key=self.translation_key)
+            .exclude(pk=self.pk)
             .order_by("language")
         )
 
