@@ -19,6 +19,14 @@ def language_name(code):
     return dict(settings.LANGUAGES).get(code, code)
 
 
+def language_label(code):
+    """The language's English name ("Russian"), as exports and donor reports name it."""
+    try:
+        return translation.get_language_info(code)["name"]
+    except KeyError:
+        return code
+
+
 def edition_language():
     """The edition being served: the language the URL prefix activated."""
     language = translation.get_language() or settings.LANGUAGE_CODE

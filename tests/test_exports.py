@@ -128,6 +128,7 @@ def test_columns_hold_what_a_donor_report_needs(newsroom):
         "id": newsroom["pieces"]["analysis"].pk,
         "kind": "Analysis",
         "title": "Қазақстан: жер реформасы",
+        "language": "English",
         "url": "http://127.0.0.1:8000" + newsroom["pieces"]["analysis"].get_absolute_url(),
         "published_at": "2026-03-10T09:00:00+05:00",
         "authors": "Aigerim Writer; Zara Writer",

@@ -113,7 +113,9 @@ def test_downloads_hold_the_same_table_and_the_publications(editor_client, fixtu
     response = editor_client.get(report_url(project, PERIOD + "&download=report.xlsx"))
     assert response["Content-Disposition"].startswith('attachment; filename="donor-report-')
     workbook = load_workbook(io.BytesIO(body(response)), read_only=True)
-    assert workbook.sheetnames == ["Per month", "Publications"]
+    assert workbook.sheetnames == ["Per month", "Per language", "Publications"]
+    # Donors ask how many pieces each edition got: every piece here is in English.
+    assert list(workbook["Per language"].values) == [("Language", "Publications"), ("English", 5)]
     assert [list(r) for r in workbook["Per month"].values] == [HEADER] + BRIDGING_ROWS
     listed = list(workbook["Publications"].values)
     assert len(listed) == 1 + 5
@@ -244,7 +246,11 @@ def test_a_five_year_report_reads_by_quarter(editor_client, five_years):
     table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert table[0][0] == "Quarter" and table[1] == ["2022 Q1", "1", "1", "0", "0", "0", "2"]
     response = editor_client.get(report_url(five_years, FIVE_YEARS + "&download=report.xlsx"))
-    assert load_workbook(io.BytesIO(body(response))).sheetnames == ["Per quarter", "Publications"]
+    assert load_workbook(io.BytesIO(body(response))).sheetnames == [
+        "Per quarter",
+        "Per language",
+        "Publications",
+    ]
 
 
 def test_longer_periods_read_by_year_and_the_editor_can_choose(editor_client, five_years):

@@ -30,6 +30,7 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from articles.languages import language_label
 from articles.models import (
     Article,
     FundingProject,
@@ -63,6 +64,7 @@ BASE_COLUMNS = [
     Column("topics", "Topics"),
     Column("word_count", "Word count"),
     Column("photo_credit", "Lead photo credit"),
+    Column("language", "Language"),
     Column("status", "Status"),
 ]
 
@@ -234,6 +236,7 @@ def iter_rows(queryset, base_url="", batch_size=BATCH_SIZE):
                 "id": pk,
                 "kind": kinds.get(piece["kind"], piece["kind"]),
                 "title": piece["title"],
+                "language": language_label(piece["language"]),
                 "url": url(piece["piece_type"], piece["language"], piece["slug"]),
                 "published_at": (
                     published_at.astimezone(newsroom_time).isoformat(timespec="seconds")

@@ -11,11 +11,13 @@ all-projects report.
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
 from django.utils import timezone
 
 from articles.exports import rows
+from articles.languages import language_label
 from articles.models import Article
 
 MAX_MONTHS = 240  # twenty years, the longest period a report covers
@@ -136,6 +138,18 @@ class Report:
             .order_by("-pieces", "fundingproject__name")
         )
 
+    def per_language(self):
+        """``(language, pieces)`` for each language with pieces in the period (one query):
+        donors fund editions, and ask how many pieces each language got."""
+        counts = dict(
+            self.publications().order_by().values_list("language").annotate(pieces=Count("pk"))
+        )
+        return [
+            (language_label(code), counts[code])
+            for code, _name in settings.LANGUAGES
+            if counts.get(code)
+        ]
+
     def period_total(self, period):
         return sum(self.counts.get((period, kind), 0) for kind, _ in self.kinds)
 
@@ -196,6 +210,11 @@ def report_sheets(report, base_url=""):
     """Sheets for the XLSX download: the table per period, then the publications."""
     return [
         (f"Per {report.grain.name}", report.columns(), report.rows()),
+        (
+            "Per language",
+            [rows.Column("language", "Language"), rows.Column("pieces", "Publications")],
+            report.per_language(),
+        ),
         (
             "Publications",
             rows.get_columns(),
