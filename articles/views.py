@@ -1,6 +1,7 @@
 from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from articles.discovery.feeds import feed_links
 from articles.discovery.search.forms import SearchForm, filter_options
@@ -57,7 +58,7 @@ def article_list(request):
     return render(
         request,
         "articles/listing.html",
-        {"page": page, "heading": "Latest", "description": "All our latest pieces."},
+        {"page": page, "heading": _("Latest"), "description": _("All our latest pieces.")},
     )
 
 
@@ -109,13 +110,16 @@ def _vocabulary_index(request, model, heading, description):
 
 def regions(request):
     return _vocabulary_index(
-        request, Region, "Regions", "Countries and areas we report on, with our pieces on each."
+        request,
+        Region,
+        _("Regions"),
+        _("Countries and areas we report on, with our pieces on each."),
     )
 
 
 def topics(request):
     return _vocabulary_index(
-        request, Topic, "Topics", "The subjects we cover, with our pieces on each."
+        request, Topic, _("Topics"), _("The subjects we cover, with our pieces on each.")
     )
 
 

@@ -463,3 +463,4 @@ if not DEBUG and not KAZCMS_INSECURE_HTTP and not SECURE_HSTS_PRELOAD:
 
 # Interface languages: our catalogues, and British date formats for the English edition.
 FORMAT_MODULE_PATH = ["kazcms.formats"]
+LOCALE_PATHS = [BASE_DIR / "kazcms" / "locale"]

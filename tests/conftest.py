@@ -140,3 +140,15 @@ def run_worker(database_queue, monkeypatch):
         call_command("db_worker", verbosity=0, **options)
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def default_edition():
+    """Each test starts in the default language: a request to /ru/ leaves Russian active in
+    the thread, and reverse() in the next test would build Russian addresses."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from lxml import etree
 
 from articles.models import Article, Region
@@ -50,8 +50,9 @@ def switcher(html):
 
 @pytest.fixture
 def pair():
-    english = make_article(title="Water and power", slug="water")
-    russian = translate(english, "ru", title="Вода и энергия", slug="voda")
+    now = timezone.now()  # recent: the news sitemap lists the last two days
+    english = make_article(title="Water and power", slug="water", published_at=now)
+    russian = translate(english, "ru", title="Вода и энергия", slug="voda", published_at=now)
     return english, russian
 
 
@@ -228,3 +229,38 @@ def test_an_interview_translation_is_its_own_piece_with_its_own_segments(client)
     assert "Что изменилось?" in html and "Question 1?" not in html
     assert alternates(html)["en"].endswith(english.get_absolute_url())
     assert Article.objects.filter(translation_key=english.translation_key).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("ru", ["Последние материалы", "Перейти к содержанию", "Поделиться материалом"]),
+        ("kk", ["Соңғы материалдар", "Мазмұнға өту", "Материалмен бөлісу"]),
+    ],
+)
+def test_the_interface_speaks_the_editions_language(client, language, words):
+    piece = make_interview(segments=2, language=language)  # the second has no labels
+    home = client.get(edition_url("home", language)).content.decode()
+    page = client.get(piece.get_absolute_url()).content.decode()
+    assert words[0] in home and words[1] in home
+    assert words[2] in page
+    assert ("Вопрос:" if language == "ru" else "Сұрақ:") in page  # for screen readers
+    assert "Skip to content" not in home and "Share this piece" not in page
+    missing = client.get(f"/{language}/articles/no-such-piece/").content.decode()
+    assert ("Страница не найдена" if language == "ru" else "Бет табылмады") in missing
+    # Dates in the edition's language: a Russian or Kazakh month name, never an English one.
+    english_months = {
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    }
+    assert not any(month in home for month in english_months)
