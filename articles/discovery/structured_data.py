@@ -147,7 +147,7 @@ def article_schema(request, article):
         "dateModified": machine_datetime(article.modified_at),
         "inLanguage": article.language,
         "isAccessibleForFree": True,
-        "articleSection": article.get_kind_display(),
+        "articleSection": str(article.get_kind_display()),
         "author": [_person(request, person) for person in article.authors.all()],
         "publisher": publisher(request),
         "keywords": regions + topics,
@@ -205,7 +205,7 @@ def social_meta(request, article):
         ),
         ("property", "article:published_time", machine_datetime(article.published_at)),
         ("property", "article:modified_time", machine_datetime(article.updated_at)),
-        ("property", "article:section", article.get_kind_display()),
+        ("property", "article:section", str(article.get_kind_display())),
     ]
     tags += [
         ("property", "article:author", request.build_absolute_uri(p.get_absolute_url()))

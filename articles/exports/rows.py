@@ -216,7 +216,8 @@ def iter_rows(queryset, base_url="", batch_size=BATCH_SIZE):
     extra = dict.fromkeys(set(keys) - {column.key for column in BASE_COLUMNS}, "")
     url = _Urls(base_url)
     newsroom_time = timezone.get_current_timezone()  # once: looking it up costs per row
-    kinds, states = dict(Article.Kind.choices), dict(State.choices)
+    kinds = {value: str(label) for value, label in Article.Kind.choices}
+    states = dict(State.choices)
     # The caller's prefetches (e.g. the admin list's) give way to the export recipe.
     pieces = (
         queryset.prefetch_related(None)

@@ -189,7 +189,7 @@ def build_report(project, since, until, grain=None):
         until,
         grain,
         period_starts(since, until, grain),
-        list(Article.Kind.choices),
+        [(value, str(label)) for value, label in Article.Kind.choices],
     )
     per_period = (
         report.publications()

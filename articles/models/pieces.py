@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 
 from articles.discovery.search.index import update_search_vector
@@ -69,11 +70,11 @@ class Article(models.Model):
         PUBLISHED = "published", "Published"
 
     class Kind(models.TextChoices):
-        ANALYSIS = "analysis", "Analysis"
-        NEWS = "news", "News"
-        COMMENT = "comment", "Comment"
-        FEATURE = "feature", "Feature"
-        INTERVIEW = "interview", "Interview"
+        ANALYSIS = "analysis", pgettext_lazy("kind of piece", "Analysis")
+        NEWS = "news", pgettext_lazy("kind of piece", "News")
+        COMMENT = "comment", pgettext_lazy("kind of piece", "Comment")
+        FEATURE = "feature", pgettext_lazy("kind of piece", "Feature")
+        INTERVIEW = "interview", pgettext_lazy("kind of piece", "Interview")
 
     title = models.CharField(max_length=255)
     slug = models.SlugField(
@@ -472,10 +473,11 @@ class Article(models.Model):
 
     @property
     def display_date(self):
-        """The house date format: “Thursday, 28 July, 2016”."""
+        """The house date format: “Thursday, 28 July, 2016”, in the edition's language (``E``:
+        the month as a date says it, “3 декабря”, where ``F`` would say “3 Декабрь”)."""
         if not self.published_at:
             return ""
-        return date_format(timezone.localtime(self.published_at), "l, j F, Y")
+        return date_format(timezone.localtime(self.published_at), "l, j E, Y")
 
     def related_articles(self):
         """Published related pieces in the editor's order (uses the for_detail prefetch)."""
