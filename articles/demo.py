@@ -72,7 +72,8 @@ def demo_piece(model, slug, **fields):
     tags = {name: fields.pop(name, []) for name in ("regions", "topics")}
     many = {name: fields.pop(name, []) for name in ("authors", "projects")}
     segments = fields.pop("segments", [])
-    piece, created = model.objects.get_or_create(slug=slug, defaults=fields)
+    language = fields.pop("language", settings.LANGUAGE_CODE)
+    piece, created = model.objects.get_or_create(slug=slug, language=language, defaults=fields)
     if created:
         for name, values in {**tags, **many}.items():
             getattr(piece, name).set(values)
@@ -174,7 +175,27 @@ def load_demo_newsroom():
     newsroom = _load_core()
     for build in _builders.values():
         build(newsroom)
+    _kazakh_only(newsroom)
     return newsroom
+
+
+def _kazakh_only(newsroom):
+    """A piece the Kazakh edition has and the others do not."""
+    demo_piece(
+        Article, "zher-reformasy-halyk-alandaidy",
+        language="kk",
+        title="Жер реформасы: халық неге алаңдайды",
+        standfirst="Шетелдіктерге жер жалға беру туралы жоспар ауылдағы адамдарды "
+        "алаңдатып отыр.",
+        body=paragraphs(
+            "Өзен жағасындағы ауылдарда жер мәселесі әр отбасының әңгімесіне айналды.",
+            "Әкімдік жоспар әлі талқылануда екенін айтады, ал тұрғындар ашық тыңдау сұрайды.",
+        ),
+        kind=Article.Kind.ANALYSIS, published_at=newsroom.newest_at - timedelta(hours=5),
+        lead_photo=newsroom.photos["steppe"], authors=[newsroom.people["aigerim-sadykova"]],
+        regions=[newsroom.regions["Kazakhstan"]], topics=[newsroom.topics["Land"]],
+        status=Article.Status.PUBLISHED, programme=newsroom.programme,
+    )  # fmt: skip
 
 
 def _load_core():

@@ -76,6 +76,43 @@ def build(newsroom):
             defaults={"position": position},
         )
     newsroom.featured = interview
+    _russian_edition(newsroom, interview)
+
+
+def _russian_edition(newsroom, interview):
+    """The same interview in the Russian edition: its own piece, title, slug and segments,
+    linked to the English one by the translation key."""
+    people, regions, topics = newsroom.people, newsroom.regions, newsroom.topics
+    speakers = {"asker_label": settings.KAZCMS_ORGANISATION, "answerer_label": "Кэрроу"}
+    demo_piece(
+        Interview, "posle-strelby-chto-dalshe",
+        language="ru", translation_key=interview.translation_key,
+        translated_from=interview, source_text_revision=interview.text_revision,
+        title="После стрельбы: что дальше для политики безопасности?",
+        standfirst="Власти должны заниматься реальными угрозами, а не искать иностранный "
+        "след, считает аналитик.",
+        body=paragraphs(
+            "Два нападения за несколько недель заставили страну спросить, готовы ли полиция "
+            "и спецслужбы к вооружённым экстремистам.",
+            "Хелен Кэрроу, аналитик по вопросам безопасности, рассказала нам, каким мог бы "
+            "быть соразмерный ответ.",
+        ),
+        published_at=newsroom.newest_at, lead_photo=newsroom.photos["police"],
+        authors=[people["timur-bekov"]], interviewee=people["helen-carrow"],
+        interviewee_role="старший аналитик по Евразии, Meridian Risk",
+        regions=[regions["Kazakhstan"], regions["Central Asia"]],
+        topics=[topics["Security"], topics["Extremism"]],
+        projects=[newsroom.projects["bridging-divides"]],
+        segments=[{**speakers, **exchange} for exchange in [
+            {"question": "Были ли полиция и спецслужбы готовы к таким нападениям?",
+             "answer": paragraphs(
+                 "Думаю, нет. Протесты и нападения не связаны между собой, и ни то ни другое "
+                 "не похоже на следствие борьбы за власть.",
+                 "Опасность в слишком жёстком ответе, который настроит людей против "
+                 "государства в трудное для экономики время.")},
+        ]],
+        status=Article.Status.PUBLISHED, programme=newsroom.programme,
+    )  # fmt: skip
 
 
 def register():

@@ -3,6 +3,7 @@ translations (hreflang, the switcher, og:locale, JSON-LD, sitemaps), and an addr
 prefix finds the reader's edition."""
 
 import json
+import os
 import re
 
 import feedparser
@@ -15,6 +16,7 @@ from django.utils import timezone, translation
 from lxml import etree
 
 from articles.models import Article, Region
+from interviews.models import Interview
 
 from .factories import make_article, make_draft, make_interview
 
@@ -264,3 +266,18 @@ def test_the_interface_speaks_the_editions_language(client, language, words):
         "December",
     }
     assert not any(month in home for month in english_months)
+
+
+def test_the_demo_has_the_interview_in_english_and_russian_and_a_kazakh_only_piece(client):
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    english = Interview.objects.get(language="en", slug="after-the-shootings-what-next")
+    russian = Interview.objects.get(translation_key=english.translation_key, language="ru")
+    assert russian.segments.exists() and russian.segments.first().question.startswith("Были")
+    assert russian.title in client.get("/ru/").content.decode()
+    kazakh = Article.objects.get(language="kk")
+    assert kazakh.title in client.get("/kk/").content.decode()
+    assert not Article.objects.filter(translation_key=kazakh.translation_key).exclude(pk=kazakh.pk)
+    links = alternates(client.get(english.get_absolute_url()).content.decode())
+    assert set(links) == {"en", "ru", "x-default"}
