@@ -301,8 +301,9 @@ def test_an_editor_gets_back_what_they_typed_after_a_reload(page, site, django_u
     expect_(page.locator(".messagelist")).to_contain_text("was added successfully")
     piece = Article.objects.get(title="Typed before the connection dropped")
     assert "Two hours of reporting, not yet saved." in piece.body
-    # Saved: the copy is gone, and the next new piece opens without an offer.
-    assert page.evaluate("key => localStorage.getItem(key)", key) is None
+    # Saved: the copy is gone (dropped as the page after the save loads), and the next new
+    # piece opens without an offer.
+    page.wait_for_function("key => localStorage.getItem(key) === null", arg=key)
     page.goto(add_url)
     expect_(page.locator("#id_title")).to_be_visible()
     assert page.get_by_role("button", name=re.compile("Restore unsaved changes")).count() == 0
