@@ -32,10 +32,17 @@ from articles.publishing.concurrency import EditGuardAdminMixin
 from articles.publishing.preview_links_admin import PreviewLinksAdminMixin
 from articles.publishing.translations_admin import TranslationsAdminMixin
 from articles.slug_notice import SlugNoticeAdminMixin
+from articles.translatable_admin import TranslatableAdminMixin
 
 
 @admin.register(Person)
-class PersonAdmin(PenNameAdminMixin, SlugNoticeAdminMixin, EditGuardAdminMixin, admin.ModelAdmin):
+class PersonAdmin(
+    TranslatableAdminMixin,
+    PenNameAdminMixin,
+    SlugNoticeAdminMixin,
+    EditGuardAdminMixin,
+    admin.ModelAdmin,
+):
     list_display = ["name", "role"]
     # Never the sealed identity's fields: autocompletes and searches answer with these.
     search_fields = ["name", "role"]
@@ -43,16 +50,19 @@ class PersonAdmin(PenNameAdminMixin, SlugNoticeAdminMixin, EditGuardAdminMixin, 
 
 
 @admin.register(Region, Topic)
-class VocabularyAdmin(SlugNoticeAdminMixin, EditGuardAdminMixin, admin.ModelAdmin):
+class VocabularyAdmin(
+    TranslatableAdminMixin, SlugNoticeAdminMixin, EditGuardAdminMixin, admin.ModelAdmin
+):
     """The two tag vocabularies: searched by the article form's autocompletes."""
 
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "description"]
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(EditGuardAdminMixin, admin.ModelAdmin):
+class SiteSettingsAdmin(TranslatableAdminMixin, EditGuardAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
@@ -65,7 +75,7 @@ class SiteSettingsAdmin(EditGuardAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SitePage)
-class SitePageAdmin(EditGuardAdminMixin, admin.ModelAdmin):
+class SitePageAdmin(TranslatableAdminMixin, EditGuardAdminMixin, admin.ModelAdmin):
     """About, Contact, Editorial policy, Donate: the simple pages the footer links."""
 
     list_display = ["name", "slug", "in_footer", "position", "updated_at"]

@@ -123,6 +123,22 @@ def register_builder(name, build):
     _builders[name] = build
 
 
+# The About page in Russian and Kazakh too; the other pages are in English in every edition.
+DEMO_PAGE_TRANSLATIONS = {
+    "about": {
+        "ru": ("О нас", "Кто мы и как работаем.", [
+            "Мы — сеть репортёров и редакторов по всей Центральной Азии. Мы публикуем "
+            "аналитику, новости и интервью на английском, русском, казахском и кыргызском.",
+            "Наших репортёров учит и редактирует наше собственное бюро; каждый материал "
+            "проверяют как минимум два редактора.",
+        ]),
+        "kk": ("Біз туралы", "Біз кімбіз және қалай жұмыс істейміз.", [
+            "Біз — Орталық Азиядағы тілшілер мен редакторлар желісіміз. Талдау, жаңалықтар "
+            "мен сұхбаттарды ағылшын, орыс, қазақ және қырғыз тілдерінде жариялаймыз.",
+        ]),
+    },
+}  # fmt: skip
+
 DEMO_PAGES = [
     ("about", "About us", "Who we are and how we work.", [
         "We are a network of reporters and editors across Central Asia. We publish analysis, "
@@ -158,6 +174,10 @@ def _load_pages():
                 "position": position,
                 # The footer links Donate from the site settings, and the call box too.
                 "in_footer": slug != "donate",
+                "translations": {
+                    language: {"name": name, "description": text, "body": paragraphs(*body)}
+                    for language, (name, text, body) in DEMO_PAGE_TRANSLATIONS.get(slug, {}).items()
+                },
             },
         )
     return pages
@@ -196,6 +216,70 @@ def _kazakh_only(newsroom):
         regions=[newsroom.regions["Kazakhstan"]], topics=[newsroom.topics["Land"]],
         status=Article.Status.PUBLISHED, programme=newsroom.programme,
     )  # fmt: skip
+
+
+# The demo's vocabulary in Russian, Kazakh and Kyrgyz (the editions' own words).
+DEMO_NAMES = {
+    "Kazakhstan": ("Казахстан", "Қазақстан", "Казакстан"),
+    "Kyrgyzstan": ("Кыргызстан", "Қырғызстан", "Кыргызстан"),
+    "Tajikistan": ("Таджикистан", "Тәжікстан", "Тажикстан"),
+    "Central Asia": ("Центральная Азия", "Орталық Азия", "Борбордук Азия"),
+    "Security": ("Безопасность", "Қауіпсіздік", "Коопсуздук"),
+    "Extremism": ("Экстремизм", "Экстремизм", "Экстремизм"),
+    "Politics": ("Политика", "Саясат", "Саясат"),
+    "Economy": ("Экономика", "Экономика", "Экономика"),
+    "Land": ("Земля", "Жер", "Жер"),
+    "Central Asian Bureau for Analytical Reporting": (
+        "Центральноазиатское бюро аналитической журналистики",
+        "Орталық Азия аналитикалық журналистика бюросы",
+        "Борбордук Азия аналитикалык журналистика бюросу",
+    ),
+    "Norwegian Ministry of Foreign Affairs": (
+        "Министерство иностранных дел Норвегии",
+        "Норвегия Сыртқы істер министрлігі",
+        "Норвегиянын Тышкы иштер министрлиги",
+    ),
+    "European Union": ("Европейский союз", "Еуропалық одақ", "Европа Биримдиги"),
+    "Building Capacity, Bridging Divides in Central Asia": (
+        "Развитие потенциала и преодоление разногласий в Центральной Азии",
+        "Орталық Азияда әлеуетті дамыту, алшақтықты жою",
+        "Борбордук Азияда мүмкүнчүлүктөрдү өнүктүрүү, ажырымдарды жоюу",
+    ),
+    "Regional Voices": ("Голоса региона", "Аймақ үні", "Аймактын үнү"),
+}
+DEMO_DESCRIPTIONS = {
+    "Analysis and interviews by journalists and experts across Central Asia.": (
+        "Аналитика и интервью журналистов и экспертов со всей Центральной Азии.",
+        "Орталық Азиядағы журналистер мен сарапшылардың талдауы және сұхбаттары.",
+        None,  # Kyrgyz readers get the English text, marked as English
+    ),
+    "Cross-border reporting on water, land and migration.": (
+        "Репортажи из разных стран о воде, земле и миграции.",
+        "Су, жер және көші-қон туралы шекара асқан репортаждар.",
+        None,
+    ),
+}
+
+
+def _translate(row):
+    """Fill a demo row's names in the other editions' languages, once."""
+    if row.translations:
+        return row
+    for index, language in enumerate(("ru", "kk", "ky")):
+        texts = {}
+        if row.name in DEMO_NAMES:
+            texts["name"] = DEMO_NAMES[row.name][index]
+        description = getattr(row, "description", "")
+        if description in DEMO_DESCRIPTIONS and DEMO_DESCRIPTIONS[description][index]:
+            texts["description"] = DEMO_DESCRIPTIONS[description][index]
+        if texts:
+            row.translations[language] = texts
+    row.save()
+    return row
+
+
+def _named_in_every_language(model, name):
+    return _translate(model.objects.get_or_create(name=name)[0])
 
 
 def _load_core():
@@ -266,10 +350,12 @@ def _load_core():
     )
     voices.funders.add(eu)
 
-    regions = {name: Region.objects.get_or_create(name=name)[0]
+    regions = {name: _named_in_every_language(Region, name)
                for name in ["Kazakhstan", "Kyrgyzstan", "Tajikistan", "Central Asia"]}  # fmt: skip
-    topics = {name: Topic.objects.get_or_create(name=name)[0]
+    topics = {name: _named_in_every_language(Topic, name)
               for name in ["Security", "Extremism", "Politics", "Economy", "Land"]}  # fmt: skip
+    for row in (programme, norway, eu, bridging, voices):
+        _translate(row)
 
     police = demo_photo(
         "demo-police", "Police officers on patrol in central Almaty",

@@ -11,6 +11,7 @@ from articles.discovery.search.query import (
     is_capped,
     result_pieces,
 )
+from articles.languages import edition_language
 from articles.models import (
     Article,
     Funder,
@@ -87,21 +88,29 @@ def _listing(request, obj, pieces, kind_label, template="articles/listing.html",
     context = {
         "object": obj,
         "page": page,
-        "heading": str(obj),
+        "heading": getattr(obj, "local_name", None) or str(obj),
         "kind_label": kind_label,
-        "description": getattr(obj, "description", "") or f"{kind_label}: {obj}",
+        "description": _local_description(obj) or f"{kind_label}: {obj}",
         "feeds": feed_links(obj),
         **extra,
     }
     return render(request, template, context)
 
 
+def _local_description(obj):
+    if hasattr(obj, "translated"):
+        return obj.local_description
+    return getattr(obj, "description", "")
+
+
 def _vocabulary_index(request, model, heading, description):
+    terms = model.objects.with_published_counts(edition_language())
     return render(
         request,
         "articles/vocabulary_index.html",
         {
-            "terms": model.objects.with_published_counts(),
+            # In the order of the names readers see (their edition's).
+            "terms": sorted(terms, key=lambda term: term.local_name.casefold()),
             "heading": heading,
             "description": description,
         },
@@ -131,21 +140,24 @@ def site_page(request, slug):
 def region(request, slug):
     obj = get_object_or_404(Region, slug=slug)
     return _listing(
-        request, obj, Article.objects.published().in_edition().filter(regions=obj), "Region"
+        request, obj, Article.objects.published().in_edition().filter(regions=obj), _("Region")
     )
 
 
 def topic(request, slug):
     obj = get_object_or_404(Topic, slug=slug)
     return _listing(
-        request, obj, Article.objects.published().in_edition().filter(topics=obj), "Topic"
+        request, obj, Article.objects.published().in_edition().filter(topics=obj), _("Topic")
     )
 
 
 def programme(request, slug):
     obj = get_object_or_404(Programme, slug=slug)
     return _listing(
-        request, obj, Article.objects.published().in_edition().filter(programme=obj), "Programme"
+        request,
+        obj,
+        Article.objects.published().in_edition().filter(programme=obj),
+        _("Programme"),
     )
 
 
@@ -155,7 +167,7 @@ def project(request, slug):
         request,
         obj,
         Article.objects.published().in_edition().filter(projects=obj),
-        "Funding project",
+        _("Funding project"),
         template="articles/project.html",
     )
 
@@ -166,7 +178,7 @@ def funder(request, slug):
         request,
         obj,
         Article.objects.published().in_edition().filter(projects__funders=obj).distinct(),
-        "Funder",
+        _("Funder"),
         template="articles/funder.html",
     )
 
@@ -203,18 +215,21 @@ def person(request, slug):
     # A photographer's published photos, each with the pieces that used it (two queries).
     photos = list(obj.photos.in_public_use().for_credits()[:PHOTOS_ON_PERSON_PAGE])
     roles = [
-        *(["Author"] if obj.wrote else []),
-        *(role for _, role, _ in sections),
-        *(["Photographer"] if photos else []),
+        *([_("Author")] if obj.wrote else []),
+        *(role for _heading, role, _pieces in sections),
+        *([_("Photographer")] if photos else []),
     ]
     return _listing(
         request,
         obj,
         Article.objects.published().in_edition().filter(authors=obj),
-        " · ".join(roles) or "Person",
+        " · ".join(str(role) for role in roles) or _("Person"),
         template="articles/person.html",
         photos=photos,
-        sections=[(h, r, pieces[:PIECES_PER_PERSON_SECTION]) for h, r, pieces in sections],
+        sections=[
+            (heading % {"name": obj.name}, role, pieces[:PIECES_PER_PERSON_SECTION])
+            for heading, role, pieces in sections
+        ],
     )
 
 

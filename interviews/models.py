@@ -7,6 +7,7 @@ interview's own fields and segments live here. ``interviews`` builds on ``articl
 
 from django.db import models
 from django.db.models import F, Prefetch
+from django.utils.translation import gettext_lazy as _
 
 from articles.discovery.search import jobs as search_jobs
 from articles.models import Article, ArticleQuerySet, Person, sanitize_field
@@ -42,7 +43,7 @@ class Interview(Article):
     detail_template = "interviews/interview_detail.html"
     fixed_kind = Article.Kind.INTERVIEW
     restores_also = "questions and answers"
-    person_sections = (("interviewee", "Interviews with", "Interviewee"),)
+    person_sections = (("interviewee", _("Interviews with %(name)s"), _("Interviewee")),)
     people_fields = (*Article.people_fields, "interviewee")
 
     objects = InterviewQuerySet.as_manager()

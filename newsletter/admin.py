@@ -11,13 +11,14 @@ from articles.exports.admin import ExportPermissionMixin, download
 from articles.exports.formats import filename
 from articles.models import Article
 from articles.publishing.concurrency import EditGuardAdminMixin
+from articles.translatable_admin import TranslatableAdminMixin
 
 from . import exports, sending
 from .models import Delivery, Mailing, MailingPiece, NewsletterSettings, Subscriber
 
 
 @admin.register(NewsletterSettings)
-class NewsletterSettingsAdmin(EditGuardAdminMixin, admin.ModelAdmin):
+class NewsletterSettingsAdmin(TranslatableAdminMixin, EditGuardAdminMixin, admin.ModelAdmin):
     """The newsletter's name and call box text: one row, edited in place."""
 
     def has_add_permission(self, request):

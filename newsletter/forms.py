@@ -1,19 +1,20 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class SignupForm(forms.Form):
     email = forms.EmailField(
-        label="Your email address",
+        label=_("Your email address"),
         max_length=254,
         error_messages={
-            "required": "Enter your email address to sign up.",
-            "invalid": "Enter a valid email address, like name@example.org.",
+            "required": _("Enter your email address to sign up."),
+            "invalid": _("Enter a valid email address, like name@example.org."),
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     # A field people never see: bots that fill every input give themselves away.
     website = forms.CharField(
-        label="Leave this field empty",
+        label=_("Leave this field empty"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )

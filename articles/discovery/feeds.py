@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from articles.models import Article, FundingProject, Person, Programme, Region, Topic
 from articles.templatetags.articles_tags import picture
@@ -86,15 +87,16 @@ class LatestFeed(Feed):
         return self.pieces(obj).for_feed()[:ITEMS_PER_FEED]
 
     def title(self, obj):
-        return f"{settings.KAZCMS_SITE_NAME}: {obj}" if obj else settings.KAZCMS_SITE_NAME
+        return f"{settings.KAZCMS_SITE_NAME}: {_name(obj)}" if obj else settings.KAZCMS_SITE_NAME
 
     def link(self, obj):
         return obj.get_absolute_url() if obj else reverse("home")
 
     def description(self, obj):
         if obj is None:
-            return "Analysis, news and interviews from Central Asia."
-        return getattr(obj, "description", "") or f"The latest pieces: {obj}."
+            return _("Analysis, news and interviews from Central Asia.")
+        described = obj.local_description if hasattr(obj, "translated") else ""
+        return described or _("The latest pieces: %(name)s.") % {"name": _name(obj)}
 
     def author_name(self, obj):
         return settings.KAZCMS_ORGANISATION
@@ -118,7 +120,7 @@ class LatestFeed(Feed):
         return ", ".join(person.name for person in item.authors.all()) or None
 
     def item_categories(self, item):
-        return [tag.name for tag in [*item.regions.all(), *item.topics.all()]]
+        return [tag.local_name for tag in [*item.regions.all(), *item.topics.all()]]
 
     def item_description(self, item):
         summary = format_html("<p>{}</p>", item.standfirst) if item.standfirst else ""
@@ -200,6 +202,11 @@ def feed_urls():
     return patterns
 
 
+def _name(obj):
+    """A feed's subject as its edition names it (a region's Russian name in /ru/)."""
+    return getattr(obj, "local_name", None) or str(obj)
+
+
 def feed_links(obj=None):
     """The feeds a page advertises with ``<link rel="alternate">``: (title, type, url)."""
     if obj is None:
@@ -209,7 +216,7 @@ def feed_links(obj=None):
         ]
     for name, (model, _lookup, _prefix) in FEEDS.items():
         if isinstance(obj, model):
-            title = f"{settings.KAZCMS_SITE_NAME}: {obj}"
+            title = f"{settings.KAZCMS_SITE_NAME}: {_name(obj)}"
             return [
                 (title, "application/rss+xml", reverse(f"articles:{name}_feed", args=[obj.slug])),
                 (title, "application/atom+xml", reverse(f"articles:{name}_atom", args=[obj.slug])),

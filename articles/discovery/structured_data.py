@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from articles.discovery.editions import og_locale
 from articles.languages import edition_language
@@ -93,9 +94,9 @@ def breadcrumbs(request, article):
     """Home › the piece's programme (or the latest pieces) › the piece."""
     trail = [(settings.KAZCMS_SITE_NAME, reverse("home"))]
     if article.programme_id:
-        trail.append((article.programme.name, article.programme.get_absolute_url()))
+        trail.append((article.programme.local_name, article.programme.get_absolute_url()))
     else:
-        trail.append(("Latest", reverse("articles:list")))
+        trail.append((_("Latest"), reverse("articles:list")))
     trail.append((article.title, article.get_absolute_url()))
     return {
         "@type": "BreadcrumbList",
@@ -114,15 +115,15 @@ def breadcrumbs(request, article):
 def article_schema(request, article):
     """The schema.org description of a piece (a dict, ready for JSON)."""
     url = request.build_absolute_uri(article.get_absolute_url())
-    regions = [tag.name for tag in article.regions.all()]
-    topics = [tag.name for tag in article.topics.all()]
+    regions = [tag.local_name for tag in article.regions.all()]
+    topics = [tag.local_name for tag in article.topics.all()]
     funders, grants = {}, []
     for project in article.projects.all():
         grant_funders = []
         for funder in project.funders.all():
             funders[funder.pk] = {
                 "@type": "Organization",
-                "name": funder.name,
+                "name": funder.local_name,
                 "url": funder.url or request.build_absolute_uri(funder.get_absolute_url()),
             }
             grant_funders.append(funders[funder.pk])
@@ -130,7 +131,7 @@ def article_schema(request, article):
         grants.append(
             {
                 "@type": "MonetaryGrant",
-                "name": project.name,
+                "name": project.local_name,
                 "url": request.build_absolute_uri(project.get_absolute_url()),
                 "funder": grant_funders,
             }
@@ -161,7 +162,10 @@ def article_schema(request, article):
     if grants:
         data["funding"] = grants
     if article.programme_id:
-        data["sourceOrganization"] = {"@type": "Organization", "name": article.programme.name}
+        data["sourceOrganization"] = {
+            "@type": "Organization",
+            "name": article.programme.local_name,
+        }
     data.update(article.structured_data_extras(request.build_absolute_uri))
     if not data["author"]:
         # Unsigned pieces are the organisation's own.
@@ -211,8 +215,8 @@ def social_meta(request, article):
         ("property", "article:author", request.build_absolute_uri(p.get_absolute_url()))
         for p in article.authors.all()
     ]
-    tags += [("property", "article:tag", tag.name) for tag in article.regions.all()]
-    tags += [("property", "article:tag", tag.name) for tag in article.topics.all()]
+    tags += [("property", "article:tag", tag.local_name) for tag in article.regions.all()]
+    tags += [("property", "article:tag", tag.local_name) for tag in article.topics.all()]
     card = "summary"
     if article.lead_photo_id:
         photo = article.lead_photo
@@ -260,7 +264,7 @@ def person_json_ld(request, person):
     nothing more."""
     entity = _person(request, person)
     if person.role and not getattr(person, "is_pen_name", False):
-        entity["description"] = person.role
+        entity["description"] = person.translated("role")
     return json_ld(
         {
             "@context": "https://schema.org",

@@ -24,6 +24,7 @@ from articles.funding import reports
 from articles.models import Funder, FundingProject, Programme
 from articles.publishing.concurrency import EditGuardAdminMixin
 from articles.slug_notice import SlugNoticeAdminMixin
+from articles.translatable_admin import TranslatableAdminMixin
 
 
 class FundingWarningsMixin:
@@ -170,14 +171,18 @@ class DonorReportMixin(ExportPermissionMixin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(SlugNoticeAdminMixin, EditGuardAdminMixin, admin.ModelAdmin):
+class ProgrammeAdmin(
+    TranslatableAdminMixin, SlugNoticeAdminMixin, EditGuardAdminMixin, admin.ModelAdmin
+):
     list_display = ["name", "organisation"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Funder)
-class FunderAdmin(SlugNoticeAdminMixin, EditGuardAdminMixin, admin.ModelAdmin):
+class FunderAdmin(
+    TranslatableAdminMixin, SlugNoticeAdminMixin, EditGuardAdminMixin, admin.ModelAdmin
+):
     list_display = ["name", "url"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -185,7 +190,11 @@ class FunderAdmin(SlugNoticeAdminMixin, EditGuardAdminMixin, admin.ModelAdmin):
 
 @admin.register(FundingProject)
 class FundingProjectAdmin(
-    SlugNoticeAdminMixin, DonorReportMixin, EditGuardAdminMixin, admin.ModelAdmin
+    TranslatableAdminMixin,
+    SlugNoticeAdminMixin,
+    DonorReportMixin,
+    EditGuardAdminMixin,
+    admin.ModelAdmin,
 ):
     list_display = ["name", "programme", "starts_on", "ends_on"]
     list_filter = ["programme", "funders"]

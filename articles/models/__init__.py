@@ -11,6 +11,7 @@
 - ``states``: State and ``state_q``, the one definition of draft/review/scheduled/published
 - ``editorial``: Correction, AuditEvent
 - ``preview_links``: PreviewLink and PreviewLinkView, outsiders' previews of a piece
+- ``translatable``: TranslatableModel, names and texts per language (LocalText)
 - ``site``: SiteSettings, SitePage (About, Contact, … at /<slug>/)
 - ``versions``: ContentVersion (what the page cache and cached counts key on)
 """
@@ -25,6 +26,7 @@ from .pieces import Article, ArticleQuerySet, RelatedArticle, sanitize_field
 from .preview_links import PreviewLink, PreviewLinkView
 from .site import SitePage, SiteSettings
 from .states import State, state_q
+from .translatable import InEditionLanguage, LocalText, TranslatableModel
 from .versions import ContentVersion
 from .vocabularies import Region, TaggedRegion, TaggedTopic, Topic
 
@@ -36,6 +38,8 @@ __all__ = [
     "ContentVersion",
     "Correction",
     "Funder",
+    "InEditionLanguage",
+    "LocalText",
     "FundingProject",
     "Person",
     "Photo",
@@ -54,6 +58,7 @@ __all__ = [
     "TaggedRegion",
     "TaggedTopic",
     "Topic",
+    "TranslatableModel",
     "sanitize_field",
     "state_q",
 ]

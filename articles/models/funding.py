@@ -4,12 +4,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .base import SluggedModel
+from .translatable import TranslatableModel
 
 
-class Programme(SluggedModel):
+class Programme(SluggedModel, TranslatableModel):
     """A bureau or reporting programme that runs pieces, e.g. a Central Asia bureau."""
+
+    translatable_fields = ("name", "description", "organisation")
 
     description = models.TextField(blank=True)
     organisation = models.CharField(
@@ -23,12 +28,19 @@ class Programme(SluggedModel):
 
     @property
     def bureau_line(self):
-        """The line under each piece: “<bureau> is a project of <organisation>”."""
-        return f"{self.name} is a project of {self.organisation or settings.KAZCMS_ORGANISATION}"
+        """The line under each piece: “<bureau> is a project of <organisation>”, in the
+        edition's language."""
+        organisation = self.translated("organisation") or settings.KAZCMS_ORGANISATION
+        return _("%(bureau)s is a project of %(organisation)s") % {
+            "bureau": self.local_name,
+            "organisation": organisation,
+        }
 
 
-class Funder(SluggedModel):
+class Funder(SluggedModel, TranslatableModel):
     """A donor that funds one or more projects."""
+
+    translatable_fields = ("name", "description")
 
     url = models.URLField("website", blank=True)
     description = models.TextField(blank=True)
@@ -37,13 +49,15 @@ class Funder(SluggedModel):
         return reverse("articles:funder", kwargs={"slug": self.slug})
 
 
-DEFAULT_ACKNOWLEDGEMENT = (
+DEFAULT_ACKNOWLEDGEMENT = gettext_noop(
     "This publication was produced under {organisation} project {project}, funded by {funders}."
 )
 
 
-class FundingProject(SluggedModel):
+class FundingProject(SluggedModel, TranslatableModel):
     """A donor-funded project that publications are produced under."""
+
+    translatable_fields = ("name", "description", "acknowledgement")
 
     funders = models.ManyToManyField(Funder, related_name="projects", blank=True)
     programme = models.ForeignKey(
@@ -77,13 +91,22 @@ class FundingProject(SluggedModel):
         )
 
     def acknowledgement_text(self):
-        """The acknowledgement with its placeholders filled (uses prefetched funders)."""
-        names = [funder.name for funder in self.funders.all()]
-        funders = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
-        text = self.acknowledgement or DEFAULT_ACKNOWLEDGEMENT
+        """The acknowledgement in the edition's language with its placeholders filled (uses
+        prefetched funders)."""
+        names = [funder.local_name for funder in self.funders.all()]
+        if len(names) > 1:
+            funders = _("%(some)s and %(last)s") % {
+                "some": ", ".join(names[:-1]),
+                "last": names[-1],
+            }
+        else:
+            funders = names[0] if names else _("its donors")
+        if not self.acknowledgement:
+            self.acknowledgement = DEFAULT_ACKNOWLEDGEMENT
+        text = self.translated("acknowledgement")
         for key, value in {
-            "{project}": self.name,
-            "{funders}": funders or "its donors",
+            "{project}": self.local_name,
+            "{funders}": funders,
             "{organisation}": settings.KAZCMS_ORGANISATION,
         }.items():
             text = text.replace(key, value)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from articles.discovery.search import jobs as search_jobs
 
 from .base import SluggedModel
+from .translatable import TranslatableModel
 
 
 class PersonQuerySet(models.QuerySet):
@@ -26,8 +27,11 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(named)
 
 
-class Person(SluggedModel):
-    """Anyone the newsroom names: authors, interviewees, photographers."""
+class Person(SluggedModel, TranslatableModel):
+    """Anyone the newsroom names: authors, interviewees, photographers. Their name is one in
+    every edition; their role and bio may be written per language."""
+
+    translatable_fields = ("role", "bio")
 
     role = models.CharField(
         "role or affiliation",

@@ -42,7 +42,8 @@ class Article(models.Model):
        and, if the type always has one kind, ``fixed_kind`` (a ``Kind``; no other piece may
        take it), ``restores_also`` (what else its revisions bring back, in words) and
        ``people_fields`` (the lookups to the people it names in public) and
-       ``person_sections`` (the person pages' sections of its pieces, e.g. "Interviews with").
+       ``person_sections`` (the person pages' sections of its pieces, e.g. "Interviews with
+       %(name)s").
     3. Extend the hooks it needs: ``search_text()`` (more words to index),
        ``structured_data_extras()`` (schema.org facts), ``publishing_problems()``.
     4. Register a ``ModelAdmin`` built on ``articles.admin.PieceAdmin``; from its app
@@ -485,16 +486,21 @@ class Article(models.Model):
 
     def search_text(self):
         """The words search finds this piece by, by weight: A title, B standfirst, C the rest,
-        D its authors' names and its regions and topics.
+        D its authors' names and its regions' and topics' names.
 
         Subclasses extend it (interviews add their questions and answers).
         """
         text = {"A": self.title, "B": self.standfirst, "C": self.body, "D": ""}
         if self.pk:  # who wrote it and where it is filed: renames refresh it (search.jobs)
+            tags = [*self.regions.all(), *self.topics.all()]
             names = [
                 *self.authors.values_list("name", flat=True),
-                *self.regions.values_list("name", flat=True),
-                *self.topics.values_list("name", flat=True),
+                # Found by its names in the piece's language and in the default one.
+                *dict.fromkeys(
+                    name
+                    for tag in tags
+                    for name in (tag.name, tag.translated("name", self.language))
+                ),
             ]
             text["D"] = "\n".join(names)
         return text

@@ -4,19 +4,28 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import gettext_noop
 
 from articles.text import RichTextField
 
 from .base import SingletonModel, SluggedModel
+from .translatable import TranslatableModel
 
 
-class SiteSettings(SingletonModel):
+class SiteSettings(SingletonModel, TranslatableModel):
     """Site-wide texts staff edit: the donation call under pieces, and the footer line."""
 
-    donate_title = models.CharField(max_length=100, default="Support local journalists")
+    translatable_fields = ("donate_title", "donate_text", "footer_text")
+
+    # The shipped texts are in the interface catalogue: every edition has them in its language.
+    donate_title = models.CharField(
+        max_length=100, default=gettext_noop("Support local journalists")
+    )
     donate_text = models.CharField(
         max_length=300,
-        default="Independent reporting from Central Asia depends on readers like you.",
+        default=gettext_noop(
+            "Independent reporting from Central Asia depends on readers like you."
+        ),
     )
     donate_url = models.CharField(
         "donation address", max_length=300, blank=True, help_text="Empty: no link."
@@ -50,9 +59,11 @@ class SiteSettings(SingletonModel):
         verbose_name_plural = "site settings"
 
 
-class SitePage(SluggedModel):
-    """A simple page staff edit (About, Contact, Editorial policy, Donate), at ``/<slug>/``;
-    the footer links those marked for it."""
+class SitePage(SluggedModel, TranslatableModel):
+    """A simple page staff edit (About, Contact, Editorial policy, Donate), at ``/<slug>/`` in
+    every edition, in each language it is written in; the footer links those marked for it."""
+
+    translatable_fields = ("name", "description", "body")
 
     body = RichTextField()
     description = models.CharField(
@@ -76,8 +87,8 @@ class SitePage(SluggedModel):
     @classmethod
     def footer_links(cls):
         """``(name, address)`` of the pages the footer links, in their order (one query)."""
-        pages = cls.objects.filter(in_footer=True).only("name", "slug")
-        return [(page.name, page.get_absolute_url()) for page in pages]
+        pages = cls.objects.filter(in_footer=True).only("name", "slug", "translations")
+        return [(page.local_name, page.get_absolute_url()) for page in pages]
 
     def clean(self):
         # A page must not sit at an address the site already uses ("articles", "search", …).

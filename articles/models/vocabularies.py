@@ -1,27 +1,37 @@
 """The two tag vocabularies pieces are filed under: regions (countries) and topics."""
 
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from taggit.models import TagBase, TaggedItemBase
 
 from articles.discovery.search import jobs as search_jobs
 
 from .states import State, state_q
+from .translatable import TranslatableModel
 
 
 class VocabularyQuerySet(models.QuerySet):
-    def with_published_counts(self):
-        """The terms readers can browse: each with ``pieces``, how many published pieces carry
-        it; a term with none (or only drafts) is left out."""
-        published = state_q(State.PUBLISHED, prefix="articles__")
+    def with_published_counts(self, language):
+        """The terms readers of an edition can browse: each with ``pieces``, how many published
+        pieces in ``language`` carry it; a term with none (or only drafts) is left out."""
+        published = state_q(State.PUBLISHED, prefix="articles__") & Q(articles__language=language)
         return self.annotate(pieces=Count("articles", filter=published, distinct=True)).filter(
             pieces__gt=0
         )
 
 
-class Vocabulary(TagBase):
-    """A tag readers browse, whose name is in the search vector of the pieces filed under it."""
+class Vocabulary(TagBase, TranslatableModel):
+    """A tag readers browse, whose names (one per language) are in the search vector of the
+    pieces filed under it."""
+
+    translatable_fields = ("name", "description")
+
+    description = models.TextField(
+        "introduction",
+        blank=True,
+        help_text="A few sentences at the top of its page: what readers find here.",
+    )
 
     objects = VocabularyQuerySet.as_manager()
 
@@ -29,9 +39,12 @@ class Vocabulary(TagBase):
         abstract = True
 
     def save(self, *args, **kwargs):
-        old = type(self)._base_manager.filter(pk=self.pk).values_list("name", flat=True).first()
+        old = type(self)._base_manager.filter(pk=self.pk).values("name", "translations").first()
         super().save(*args, **kwargs)
-        if old is not None and old != self.name:
+        if old is not None and (old["name"], old["translations"]) != (
+            self.name,
+            self.translations,
+        ):
             pieces = self.tagged_items.values_list("content_object_id", flat=True)
             search_jobs.refresh_later(pieces)
 

@@ -156,10 +156,9 @@ class EditGuardAdminMixin:
     """
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        if not issubclass(self.form, EditGuardFormMixin):
-            kwargs["form"] = type(
-                f"Guarded{self.form.__name__}", (EditGuardFormMixin, self.form), {}
-            )
+        form = kwargs.get("form", self.form)  # another mixin's form, if one came first
+        if not issubclass(form, EditGuardFormMixin):
+            kwargs["form"] = type(f"Guarded{form.__name__}", (EditGuardFormMixin, form), {})
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fields(self, request, obj=None):

@@ -3,6 +3,9 @@
 
 from django import template
 from django.conf import settings
+from django.utils import translation
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from articles.discovery import editions as editions_of
 
@@ -45,3 +48,24 @@ def page_editions(context):
 @register.simple_tag
 def og_locale(language):
     return editions_of.og_locale(language)
+
+
+@register.filter
+def marked_language(text):
+    """A name or text as an edition shows it (``LocalText``): where it fell back to another
+    language, wrapped in an element saying so, so a screen reader reads it with that
+    language's rules. Rich text (site pages) stays HTML, in a ``<div>``."""
+    language = getattr(text, "language", None)
+    html = getattr(text, "html", False)
+    # Rich text was sanitized when it was saved (TranslatableModel.cleaned_translations).
+    content = mark_safe(text) if html else conditional_escape(text)  # noqa: S308
+    if not language or language == (translation.get_language() or settings.LANGUAGE_CODE):
+        return content
+    element = "div" if html else "span"
+    return format_html('<{0} lang="{1}">{2}</{0}>', element, language, content)
+
+
+@register.filter
+def translated(row, field):
+    """``{{ page|translated:"body" }}``: one of a row's texts in the edition's language."""
+    return row.translated(field)

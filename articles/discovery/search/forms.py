@@ -4,6 +4,8 @@ from datetime import date
 
 from django import forms
 from django.db.models import Value
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from articles.models import Article, Programme, Region, Topic
 
@@ -16,27 +18,33 @@ EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2999, 12, 31)
 class SearchForm(forms.Form):
     """The search box and its filters; every field optional, every value checked."""
 
-    q = forms.CharField(label="Search for", required=False)
+    q = forms.CharField(label=gettext_lazy("Search for"), required=False)
     kind = forms.ChoiceField(
-        label="Kind", required=False, choices=[("", "Any kind"), *Article.Kind.choices]
+        label=gettext_lazy("Kind"),
+        required=False,
+        choices=[("", "Any kind"), *Article.Kind.choices],
     )
     region = forms.ModelChoiceField(
-        Region.objects.all(), label="Region", required=False, to_field_name="slug",
+        Region.objects.all(), label=gettext_lazy("Region"), required=False, to_field_name="slug",
         empty_label="Any region",
     )  # fmt: skip
     topic = forms.ModelChoiceField(
-        Topic.objects.all(), label="Topic", required=False, to_field_name="slug",
+        Topic.objects.all(), label=gettext_lazy("Topic"), required=False, to_field_name="slug",
         empty_label="Any topic",
     )  # fmt: skip
     programme = forms.ModelChoiceField(
-        Programme.objects.all(), label="Programme", required=False, to_field_name="slug",
-        empty_label="Any programme",
+        Programme.objects.all(), label=gettext_lazy("Programme"), required=False,
+        to_field_name="slug", empty_label="Any programme",
     )  # fmt: skip
     date_from = forms.DateField(
-        label="Published from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Published from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = forms.DateField(
-        label="Published until", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Published until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     FILTERS = ("kind", "region", "topic", "programme", "date_from", "date_to")
@@ -57,10 +65,10 @@ class SearchForm(forms.Form):
         for name in ("date_from", "date_to"):
             day = cleaned.get(name)
             if day and not EARLIEST_DATE <= day <= LATEST_DATE:
-                self.add_error(name, "Enter a date between the years 1900 and 2999.")
+                self.add_error(name, _("Enter a date between the years 1900 and 2999."))
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
-            self.add_error("date_to", "The end date must be on or after the start date.")
+            self.add_error("date_to", _("The end date must be on or after the start date."))
         return cleaned
 
     def has_criteria(self):
@@ -107,16 +115,22 @@ class SearchForm(forms.Form):
 def filter_options():
     """(value, label) options of each filter: regions, topics and programmes in one query."""
     options = {
-        "kind": [("", "Any kind"), *Article.Kind.choices],
-        "region": [("", "Any region")],
-        "topic": [("", "Any topic")],
-        "programme": [("", "Any programme")],
+        "kind": [("", _("Any kind")), *Article.Kind.choices],
+        "region": [("", _("Any region"))],
+        "topic": [("", _("Any topic"))],
+        "programme": [("", _("Any programme"))],
     }
+    models = {"region": Region, "topic": Topic, "programme": Programme}
     vocabularies = [
-        model.objects.order_by().annotate(field=Value(name)).values_list("field", "name", "slug")
-        for name, model in (("region", Region), ("topic", Topic), ("programme", Programme))
+        model.objects.order_by()
+        .annotate(field=Value(name))
+        .values_list("field", "name", "slug", "translations")
+        for name, model in models.items()
     ]
-    rows = vocabularies[0].union(*vocabularies[1:], all=True).order_by("field", "name")
-    for field, name, slug in rows:
-        options[field].append((slug, name))
+    terms = {name: [] for name in models}
+    for field, name, slug, translations in vocabularies[0].union(*vocabularies[1:], all=True):
+        term = models[field](name=name, slug=slug, translations=translations)
+        terms[field].append((slug, term.local_name))
+    for field, named in terms.items():  # in the order of the names readers see
+        options[field] += sorted(named, key=lambda option: option[1].casefold())
     return options
