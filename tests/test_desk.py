@@ -104,3 +104,23 @@ def test_the_desk_shows_nothing_to_staff_without_a_role(client, pieces):
     for piece in pieces.values():
         assert piece.title not in page
     assert "No drafts" in page  # the desk renders for them too, empty
+
+
+def test_translations_that_may_be_outdated_have_their_panel(desk_client, desk):
+    source = make_article(title="Water talks resume")
+    translation = source.translate_into("ru", desk)
+    translation.title = "Переговоры о воде возобновились"
+    translation.save()
+    untouched = make_article(title="Steady source").translate_into("kk", desk)
+    untouched.title = "Тұрақты аударма"
+    untouched.save()
+    panel = desk_section(desk_client.get(reverse("admin:index")), "outdated")
+    assert "Every translation is up to date" in panel
+
+    source.title = "Water talks resume after a year"  # the source moves on
+    source.save()
+    panel = desk_section(desk_client.get(reverse("admin:index")), "outdated")
+    assert "Переговоры о воде возобновились" in panel and "Тұрақты аударма" not in panel
+    list_url = panel.split('class="desk-more"><a href="')[1].split('"')[0].replace("&amp;", "&")
+    page = desk_client.get(list_url).content.decode()
+    assert "Переговоры о воде возобновились" in page and "Тұрақты аударма" not in page

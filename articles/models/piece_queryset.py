@@ -4,7 +4,7 @@ recipe per page (``for_listing``, ``for_detail``, ``for_feed``, ``for_sitemap``,
 from datetime import timedelta
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from articles.languages import edition_language
 
@@ -33,6 +33,13 @@ class ArticleQuerySet(models.QuerySet):
     def in_edition(self, language=None):
         """The pieces of one edition: ``language``, or the one this request is served in."""
         return self.filter(language=language or edition_language())
+
+    def may_be_outdated(self):
+        """Translations whose source's text changed after they were made or last checked."""
+        return self.filter(
+            translated_from__isnull=False,
+            translated_from__text_revision__gt=F("source_text_revision"),
+        )
 
     def in_state(self, state, at=None):
         """Pieces in one ``State`` (or every piece for "all")."""

@@ -1,9 +1,11 @@
 """The editor's desk on the admin home: my drafts, what waits for review, what is scheduled,
-what went out lately. Each panel is a few rows and a link into the filtered article list."""
+what went out lately, translations that may be outdated. Each panel is a few rows and a link
+into the filtered article list."""
 
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -47,6 +49,8 @@ def desk_panels(user, now=None):
         return Panel(key, title, rows, count, _list_url(**params), empty_text, shows_time)
 
     reviewing = rules.can_publish(user)
+    # Only where there is more than one language to translate into.
+    outdated = pieces.may_be_outdated() if len(settings.LANGUAGES) > 1 else None
     return [
         panel(
             "drafts",
@@ -85,5 +89,20 @@ def desk_panels(user, now=None):
             "published_at",
             counted=False,
             state="live",
+        ),
+        *(
+            []
+            if outdated is None
+            else [
+                panel(
+                    "outdated",
+                    "Translations that may be outdated",
+                    outdated,
+                    ["-updated_at", "-pk"],
+                    "Every translation is up to date with its source.",
+                    "updated_at",
+                    translation="outdated",
+                )
+            ]
         ),
     ]

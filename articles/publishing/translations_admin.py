@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.html import format_html
@@ -27,10 +26,7 @@ class OutdatedFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "outdated":
-            return queryset.filter(
-                translated_from__isnull=False,
-                translated_from__text_revision__gt=F("source_text_revision"),
-            )
+            return queryset.may_be_outdated()
         if self.value() == "translated":
             return queryset.filter(translated_from__isnull=False)
         return queryset
