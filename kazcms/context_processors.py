@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from articles.models import ContentVersion, InEditionLanguage, SitePage, SiteSettings
+from articles.models import ContentVersion, Funder, InEditionLanguage, SitePage, SiteSettings
 from articles.pagination import page_number
 
 
@@ -19,5 +19,8 @@ def site(request):
         # Read on every page: kept until the content changes.
         "footer_pages": SimpleLazyObject(
             lambda: ContentVersion.cached("footer-pages", SitePage.footer_links)
+        ),
+        "footer_funders": SimpleLazyObject(
+            lambda: ContentVersion.cached("footer-funders", Funder.footer_links)
         ),
     }

@@ -81,3 +81,20 @@ def test_the_header_shows_the_logo_with_the_site_name(client, settings):
     logo = re.search(r'<a class="site-name"[^>]*><img [^>]*></a>', html).group(0)
     assert f'alt="{settings.KAZCMS_SITE_NAME}"' in logo
     assert 'width="300" height="30"' in logo and "img/logo" in logo
+
+
+def test_the_footer_names_the_funders_in_the_editions_language(client):
+    from articles.models import Funder
+
+    from .factories import make_project
+
+    funder = Funder.objects.create(name="Open Fund", translations={"ru": {"name": "Открытый фонд"}})
+    make_project(funders=[funder])
+    Funder.objects.create(name="Lapsed Donor")  # funds no project: not listed
+    english = footer(client)
+    assert f'<a href="/en/funders/{funder.slug}/">Open Fund</a>' in english
+    assert "Lapsed Donor" not in english
+    russian = re.search(
+        r'<footer class="site-footer">.*?</footer>', client.get("/ru/").content.decode(), re.S
+    ).group(0)
+    assert f'<a href="/ru/funders/{funder.slug}/">Открытый фонд</a>' in russian

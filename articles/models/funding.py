@@ -48,6 +48,12 @@ class Funder(SluggedModel, TranslatableModel):
     def get_absolute_url(self):
         return reverse("articles:funder", kwargs={"slug": self.slug})
 
+    @classmethod
+    def footer_links(cls):
+        """``(name, address)`` of the funders of any project, for the footer (one query)."""
+        funders = cls.objects.filter(projects__isnull=False).distinct()
+        return [(funder.local_name, funder.get_absolute_url()) for funder in funders]
+
 
 DEFAULT_ACKNOWLEDGEMENT = gettext_noop(
     "This publication was produced under {organisation} project {project}, funded by {funders}."
