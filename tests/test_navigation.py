@@ -140,6 +140,27 @@ def test_without_pinned_stories_the_home_page_has_no_top_stories_block(client):
     assert "top-heading" not in client.get(reverse("home")).content.decode()
 
 
+def test_an_edition_with_only_its_lead_shows_no_empty_latest_heading(client):
+    make_article(title="Only story", is_featured=True)
+    page = client.get(reverse("home")).content.decode()
+    # The section keeps its name for screen readers and its links on, but no visible heading
+    # over nothing.
+    assert '<h2 id="latest-heading" class="visually-hidden">' in page
+    assert f'href="{reverse("articles:archive")}"' in page
+    make_article(title="Second story")
+    page = client.get(reverse("home")).content.decode()
+    assert '<h2 id="latest-heading">' in page and ">Second story</a>" in page
+
+
+def test_the_search_page_form_is_told_apart_from_the_header_search(client):
+    page = client.get(reverse("articles:search"), {"q": "water"}).content.decode()
+    form = r'<form class="(search-form|site-search[^"]*)"[^>]*role="search"([^>]*)>'
+    forms = re.findall(form, page)
+    # Two search landmarks on one page need different names; the page's own is its heading's.
+    assert ("search-form", ' aria-labelledby="search-heading"') in forms
+    assert '<h1 id="search-heading">' in page
+
+
 def test_on_phones_the_main_menu_folds_under_a_details_without_script(client):
     page = client.get(reverse("home")).content.decode()
     menu = re.search(r'<details class="phone-menu">(.*?)</details>', page, re.S).group(1)
