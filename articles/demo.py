@@ -358,19 +358,20 @@ def _load_core():
         _translate(row)
 
     police = demo_photo(
-        "demo-police", "Police officers on patrol in central Almaty",
-        "Three police officers in dark uniforms walking along a tree-lined street",
+        "demo-police", "The ridges of the Zailiysky Alatau above the plain south of Almaty",
+        "Grey mountain ridges fading into haze above a yellow plain under a clouded sky",
         credit_person=people["nurlan-ospanov"], copyright_holder="Nurlan Ospanov",
         focal_x=35, focal_y=60,
     )  # fmt: skip
     steppe = demo_photo(
-        "demo-steppe", "Farmland outside Shymkent",
-        "Wide fields under a pale sky with low hills on the horizon",
+        "demo-steppe", "Grazing land below the hills outside Shymkent",
+        "Wide yellow steppe under a blue sky, with rows of hills on the horizon",
         credit_person=people["dana-zhaksylyk"], copyright_holder="Dana Zhaksylyk",
         licence=Photo.Licence.CC_BY,
     )  # fmt: skip
     city = demo_photo(
-        "demo-city", "The Astana skyline at dusk", "Tall buildings lit against an evening sky",
+        "demo-city", "The steppe road north towards Astana",
+        "Open steppe running to low ridges under a pale sky",
         credit_text="Newsroom archive",
     )  # fmt: skip
 
@@ -383,7 +384,9 @@ def _load_core():
         body=paragraphs(
             "Shops stayed shut for a second day as investigators worked through the streets "
             "where the gunmen had moved from one target to the next.",
-        ) + inline_figure(police, "right", "Patrols were doubled in the city centre") + paragraphs(
+        ) + inline_figure(
+            police, "right", "The hills south of the city, where the search went on for two days"
+        ) + paragraphs(
             "Local officials promised a review of how the police had shared information "
             "with the security services in the weeks before the attack.",
         ),
