@@ -488,3 +488,14 @@ def test_filters_fold_away_until_used(client):
     assert '<details class="search-filters" open>' in opened
     broken = results(client, q="rangeland", date_from="not-a-date").content.decode()
     assert '<details class="search-filters" open>' in broken  # errors are never hidden
+
+
+def test_the_search_page_is_indexable_but_its_results_are_not(client):
+    bare = client.get("/en/search/").content.decode()
+    assert 'name="robots"' not in bare
+    for query in ("?q=water", "?region=nowhere", "?date_from=not-a-date"):
+        html = client.get(f"/en/search/{query}").content.decode()
+        assert '<meta name="robots" content="noindex, follow">' in html, query
+    robots = client.get("/robots.txt").content.decode().splitlines()
+    assert "Disallow: /*/search/?" in robots  # results, whatever the words
+    assert "Disallow: /*/search/" not in robots

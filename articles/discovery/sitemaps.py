@@ -250,7 +250,7 @@ def news_sitemap(request):
 
 
 # Previews and search results live in every edition (/en/search/, /ru/preview/…).
-DISALLOWED = ["/admin/", "/staff/", "/*/preview/", "/*?*preview=", "/*/search/"]
+DISALLOWED = ["/admin/", "/staff/", "/*/preview/", "/*?*preview=", "/*/search/?"]
 
 
 def robots_txt(request):
