@@ -6,11 +6,12 @@ interview's own fields and segments live here. ``interviews`` builds on ``articl
 """
 
 from django.db import models
-from django.db.models import F, Prefetch
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from articles.discovery.search import jobs as search_jobs
 from articles.models import Article, ArticleQuerySet, Person, sanitize_field
+from articles.models.inline_rows import related_rows
 from articles.text import RichTextField, html_to_text
 
 NO_INTERVIEWEE = "Choose the interviewee: the person who answers the questions."
@@ -19,12 +20,13 @@ NO_QUESTIONS = "Add at least one question with its answer."
 
 class InterviewQuerySet(ArticleQuerySet):
     def for_detail(self):
-        """The article recipe plus the interviewee and the segments in order."""
+        """The article recipe plus the interviewee and the segments in order (in the same
+        query, as the article's relations are)."""
         return (
             super()
             .for_detail()
             .select_related("interviewee")
-            .prefetch_related(Prefetch("segments", queryset=Segment.objects.order_by("position")))
+            .with_rows(related_rows(Interview, "segments"))
         )
 
 

@@ -233,8 +233,8 @@ def test_article_page_query_count_is_fixed(client, django_assert_max_num_queries
     small, large = _rich_article(1), _rich_article(10)
     small_count = _count_queries(client, small.get_absolute_url())
     assert _count_queries(client, large.get_absolute_url()) == small_count
-    # One of them reads the newsletter's call box texts, one the site settings.
-    with django_assert_max_num_queries(10):
+    # The piece with all it shows in one query; the settings rows are warm (see above).
+    with django_assert_max_num_queries(6):
         client.get(large.get_absolute_url())
 
 
@@ -243,7 +243,7 @@ def test_interview_page_query_count_is_fixed(client, django_assert_max_num_queri
     large = _rich_article(10, model_factory=make_interview, segments=20)
     small_count = _count_queries(client, small.get_absolute_url())
     assert _count_queries(client, large.get_absolute_url()) == small_count
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(6):
         client.get(large.get_absolute_url())
 
 
@@ -262,8 +262,8 @@ def test_listing_and_home_query_counts_are_fixed(client, django_assert_max_num_q
             lead_photo=make_photo(),
         )
     assert [_count_queries(client, url) for url in urls] == counts
-    with django_assert_max_num_queries(9):
-        client.get(reverse("home"))
+    home, *listings = counts
+    assert home <= 6 and all(count <= 4 for count in listings), counts
 
 
 def test_the_picture_tag_serves_any_named_size_and_refuses_an_unknown_one():

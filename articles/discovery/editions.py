@@ -1,9 +1,9 @@
 """The editions of a page: its address in each language, for the language switcher, the
 ``hreflang`` alternates of the page and of the sitemap, and ``og:locale``.
 
-A piece's editions are its published translations (one query, ``Article.published_translations``);
-any other page (home, listings, indexes, a person) exists in every edition at the same path
-under another prefix.
+A piece's editions are its published translations (``Article.published_translations``, read
+with the piece on its page); any other page (home, listings, indexes, a person) exists in
+every edition at the same path under another prefix.
 """
 
 from dataclasses import dataclass

@@ -8,6 +8,8 @@
 - ``vocabularies``: Region and Topic tags and their through models
 - ``pieces``: Article (the piece every piece type extends; its contract), RelatedArticle
 - ``piece_queryset``: ArticleQuerySet: states, filters and one recipe per page
+- ``inline_rows``: Rows, a to-many relation read as a JSON array inside its row's own query
+  (a piece page's authors, tags, funding, corrections, links and translations in one query)
 - ``states``: State and ``state_q``, the one definition of draft/review/scheduled/published
 - ``editorial``: Correction, AuditEvent
 - ``preview_links``: PreviewLink and PreviewLinkView, outsiders' previews of a piece

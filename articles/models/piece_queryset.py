@@ -8,9 +8,13 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 
 from articles.languages import edition_language
 
+from .inline_rows import Rows, related_rows, with_rows
 from .states import State, day_start, state_q
 from .versions import ContentVersion
 from .vocabularies import TaggedRegion, TaggedTopic
+
+# What a link to a piece needs: its title and address (its related pieces, its translations).
+LINK_FIELDS = ("id", "title", "slug", "language", "piece_type", "published_at")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -86,12 +90,6 @@ class ArticleQuerySet(models.QuerySet):
 
     # --- recipes: what each page reads ----------------------------------------------------
 
-    def _public_related_links(self):
-        # Links point at any piece type, so ask the base model behind the relation.
-        links = self.model._meta.get_field("related_links").related_model
-        pieces = links._meta.get_field("to_article").related_model
-        return links.objects.filter(to_article__in=pieces.objects.published())
-
     def for_listing(self):
         """What a teaser needs: photo, credit, programme and authors (never the body or the
         search vector, the two large columns; tests/test_page_cost.py checks the SQL)."""
@@ -102,24 +100,56 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_detail(self):
-        """Everything an article page shows, in a fixed number of queries."""
+        """Everything a piece page shows, in the piece's own query: the lead photo, its
+        credit and the programme joined; authors, regions, topics, projects with their
+        funders, corrections, the published related pieces and the published translations
+        as JSON arrays of the same row (``inline_rows``), whatever their number."""
+        model = self.model
+        links = model._meta.get_field("related_links").related_model
+        projects = model._meta.get_field("projects").related_model
         return (
             self.defer("search_vector")
             .select_related("lead_photo__credit_person", "programme")
-            .prefetch_related(
-                "authors",
-                "regions",
-                "topics",
-                "projects__funders",
-                "corrections",
-                models.Prefetch(
+            .with_rows(
+                related_rows(model, "authors"),
+                related_rows(model, "regions"),
+                related_rows(model, "topics"),
+                related_rows(model, "projects", funders=related_rows(projects, "funders")),
+                related_rows(model, "corrections"),
+                related_rows(
+                    model,
                     "related_links",
-                    queryset=self._public_related_links()
-                    .select_related("to_article")
-                    .defer("to_article__body", "to_article__search_vector"),
+                    # Only published pieces, and only what a link to one needs.
+                    links.objects.filter(state_q(State.PUBLISHED, prefix="to_article__")),
+                    fields=[
+                        "id",
+                        "from_article_id",
+                        "to_article_id",
+                        "position",
+                        *(f"to_article__{name}" for name in LINK_FIELDS),
+                    ],
+                ),
+                Rows(
+                    self._published_translations(),
+                    into="published_translations",
+                    fields=LINK_FIELDS,
                 ),
             )
         )
+
+    def _published_translations(self):
+        """The other published editions of the outer piece (``Article.published_translations``)."""
+        pieces = self.model._meta.get_field("translated_from").related_model
+        return (
+            pieces.objects.published()
+            .filter(translation_key=OuterRef("translation_key"))
+            .exclude(pk=OuterRef("pk"))
+            .order_by("language")
+        )
+
+    def with_rows(self, *rows):
+        """These pieces, each with ``rows`` (``inline_rows.Rows``) read in its own query."""
+        return with_rows(self, *rows)
 
     def for_feed(self):
         """What a feed item needs: authors, regions and topics, the lead photo and its credit

@@ -260,8 +260,9 @@ class Article(models.Model):
 
     @cached_property
     def published_translations(self):
-        """The other published editions of this piece, in one query: the language switcher
-        and the ``hreflang`` alternates of its page."""
+        """The other published editions of this piece: the language switcher and the
+        ``hreflang`` alternates of its page. ``for_detail()`` reads them with the piece;
+        elsewhere, one query."""
         return list(
             Article.objects.published()
             .filter(translation_key=self.translation_key)
@@ -453,7 +454,7 @@ class Article(models.Model):
         return self.state.label
 
     def corrections_in_order(self):
-        """Correction and update notes, oldest first (uses the for_detail prefetch)."""
+        """Correction and update notes, oldest first (read with the piece by for_detail)."""
         return list(self.corrections.all())
 
     @property
@@ -481,7 +482,7 @@ class Article(models.Model):
         return date_format(timezone.localtime(self.published_at), "l, j E, Y")
 
     def related_articles(self):
-        """Published related pieces in the editor's order (uses the for_detail prefetch)."""
+        """Published related pieces in the editor's order (read with the piece by for_detail)."""
         return [link.to_article for link in self.related_links.all()]
 
     def search_text(self):
