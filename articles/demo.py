@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -581,4 +581,8 @@ def generate_synthetic(count, batch_size=2000, seed=42, progress=None):
         if progress:
             progress(done, count)
     ContentVersion.bump()  # bulk_create sends no signal: cached pages must show the new pieces
+    # Fresh statistics after a bulk load: without them PostgreSQL's planner took a slug lookup
+    # for a scan of every piece (5-8 ms instead of under 1 ms at 5,000 pieces).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return done
