@@ -236,3 +236,22 @@ def test_the_index_lists_every_page_of_pieces(client, monkeypatch, django_assert
     for page in pages:
         seen += locs(fetch(client, page, "sitemap.xsd"))
     assert len(set(seen)) == 5
+
+
+def test_kept_sitemaps_show_a_new_publication_and_lose_an_unpublished_one(client):
+    recent = timezone.now() - timedelta(hours=1)
+    first = make_article(title="First", slug="first-piece", published_at=recent)
+    urls = ["/sitemap.xml", "/sitemap-pieces.xml", "/sitemap-news.xml"]
+    for url in urls:
+        assert client.get(url).status_code == 200  # rendered and kept
+    second = make_article(title="Second", slug="second-piece", published_at=recent)
+    pieces = client.get("/sitemap-pieces.xml").content.decode()
+    news = client.get("/sitemap-news.xml").content.decode()
+    assert second.get_absolute_url() in pieces and second.get_absolute_url() in news
+    first.status = first.Status.DRAFT
+    first.save()
+    assert first.get_absolute_url() not in client.get("/sitemap-pieces.xml").content.decode()
+    assert first.get_absolute_url() not in client.get("/sitemap-news.xml").content.decode()
+    response = client.get("/sitemap-pieces.xml")
+    assert response["Content-Type"].startswith("application/xml")
+    assert client.get("/sitemap-pieces.xml?p=99").status_code == 404

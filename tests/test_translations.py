@@ -134,3 +134,28 @@ def test_a_translator_sees_the_form_fields_the_browser_posts(admin_client):
     source = make_article()
     data = form_data(admin_client.get(admin_url(source)), "article_form")
     assert data["language"] == "en"
+
+
+def test_the_article_list_costs_the_same_for_few_or_many_pieces(editor_client, editor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .factories import make_photo, make_programme
+
+    url = reverse("admin:articles_article_changelist")
+
+    def queries():
+        editor_client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert editor_client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    def pile(n):
+        for _ in range(n):
+            piece = make_article(programme=make_programme(), lead_photo=make_photo())
+            piece.translate_into("ru", editor)  # a translation: its flag reads the source
+
+    pile(1)
+    few = queries()
+    pile(15)
+    assert queries() == few

@@ -8,6 +8,7 @@ they have a public piece, and their last modification is that piece's date.
 
 from collections import defaultdict
 from datetime import timedelta
+from functools import wraps
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
@@ -185,6 +186,33 @@ SITEMAPS = {
 }
 
 
+KEPT_HEADERS = ("Content-Type", "X-Robots-Tag", "Last-Modified")
+
+
+def kept_until_content_changes(view):
+    """The view's XML kept until the content changes (or the next scheduled piece is due):
+    the index lists a page per 500 pieces and the news sitemap up to 1,000 pieces, so
+    rendering them cost 10-100 ms a request. Keyed by address and sitemap page only, so
+    made-up query strings cannot fill the cache; a 404 (a page past the end) is not kept."""
+
+    @wraps(view)
+    def kept(request, *args, **kwargs):
+        page = request.GET.get("p", "")
+        key = f"xml:{request.scheme}://{request.get_host()}{request.path}?p={page[:8]}"
+
+        def render_now():
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+            headers = {name: response[name] for name in KEPT_HEADERS if name in response}
+            return response.status_code, headers, response.content
+
+        status, headers, content = ContentVersion.cached(key, render_now)
+        return HttpResponse(content, status=status, headers=headers)
+
+    return kept
+
+
 def index(request):
     """The sitemap index: each section (the pieces in pages), then the news sitemap.
 
@@ -267,8 +295,13 @@ def robots_txt(request):
 def sitemap_urls():
     """URL patterns: /sitemap.xml, /sitemap-<section>.xml, /sitemap-news.xml, /robots.txt."""
     return [
-        path("sitemap.xml", index, name="index"),
-        path("sitemap-news.xml", news_sitemap, name="news"),
-        path("sitemap-<slug:section>.xml", section, {"sitemaps": SITEMAPS}, name="section"),
+        path("sitemap.xml", kept_until_content_changes(index), name="index"),
+        path("sitemap-news.xml", kept_until_content_changes(news_sitemap), name="news"),
+        path(
+            "sitemap-<slug:section>.xml",
+            kept_until_content_changes(section),
+            {"sitemaps": SITEMAPS},
+            name="section",
+        ),
         path("robots.txt", robots_txt, name="robots_txt"),
     ]

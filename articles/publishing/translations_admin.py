@@ -41,9 +41,12 @@ class TranslationsAdminMixin:
     def get_list_filter(self, request):
         return [*super().get_list_filter(request), "language", OutdatedFilter]
 
-    def get_queryset(self, request):
-        # The flag reads the source's text revision: joined, not one query per row.
-        return super().get_queryset(request).select_related("translated_from")
+    def get_list_select_related(self, request):
+        # The flag reads the source's text revision: joined, not one query per row. Here, not
+        # in get_queryset: a queryset that already selects related rows makes the list skip
+        # its own list_select_related (the programme column then cost a query per row).
+        joined = super().get_list_select_related(request)
+        return [*(joined if isinstance(joined, (list, tuple)) else []), "translated_from"]
 
     @admin.display(description="Language", ordering="language")
     def language_code(self, obj):
