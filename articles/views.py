@@ -85,12 +85,14 @@ def redirect_to_other_edition(model, slug):
 
 def _listing(request, obj, pieces, kind_label, template="articles/listing.html", **extra):
     page = paginate(request, pieces.for_listing(), count_key=f"{obj._meta.label_lower}:{obj.pk}")
+    heading = getattr(obj, "local_name", None) or str(obj)
     context = {
         "object": obj,
         "page": page,
-        "heading": getattr(obj, "local_name", None) or str(obj),
+        "heading": heading,
         "kind_label": kind_label,
-        "description": _local_description(obj) or f"{kind_label}: {obj}",
+        # Without a description: the name the page shows, in the edition's language.
+        "description": _local_description(obj) or f"{kind_label}: {heading}",
         "feeds": feed_links(obj),
         **extra,
     }

@@ -65,6 +65,17 @@ def test_year_archive_lists_its_pieces_and_months(client, pieces):
     assert '<span class="count">(2)</span>' in html
 
 
+def test_archive_periods_speak_the_editions_language(client):
+    make_article(title="November piece", published_at=at(2025, 11, 3, 9))
+    make_article(title="Ноябрьский материал", language="ru", published_at=at(2025, 11, 3, 9))
+    english = html_of(client, "/en/archive/2025/11/")
+    russian = html_of(client, "/ru/archive/2025/11/")
+    assert '<p class="kicker">Архив</p>' in russian
+    assert '<meta name="description" content="Всё, что мы опубликовали: Ноябрь 2025.">' in russian
+    assert ">Archive<" not in russian.split("<main", 1)[1]
+    assert '<p class="kicker">Archive</p>' in english
+
+
 def test_archive_index_lists_months_with_counts(client, pieces):
     html = html_of(client, reverse("articles:archive"))
     assert f'href="{reverse("articles:archive_year", args=[2026])}">2026</a>' in html

@@ -95,6 +95,17 @@ def test_share_links_carry_the_canonical_address_and_no_script(client):
     assert f'value="{url}" readonly' in share  # the address to copy, without a script
 
 
+@pytest.mark.parametrize(
+    ("language", "label"), [("ru", "Эл. почта"), ("kk", "Эл. пошта"), ("ky", "Эл. почта")]
+)
+def test_the_email_share_link_is_named_in_the_edition_language(client, language, label):
+    piece = make_article(title="Вода и энергия", language=language)
+    page = client.get(piece.get_absolute_url()).content.decode()
+    share = re.search(r'<section class="share".*?</section>', page, re.S).group(0)
+    assert f'rel="noopener noreferrer">{label}</a>' in share
+    assert ">Email<" not in share  # the networks keep their brand names, the word is translated
+
+
 def test_the_home_page_shows_each_piece_once(client):
     from .factories import make_programme
 

@@ -50,6 +50,19 @@ def test_roles_add_up_for_an_author_who_also_photographs(client):
     assert "<h2>By Dana Omar</h2>" in html and "Photographs by Dana Omar" in html
 
 
+def test_photo_uses_in_other_editions_say_their_language(client):
+    person = make_person(name="Dana Omar")
+    photo = make_photo(credit_person=person)
+    english = make_article(title="Her photo in English", lead_photo=photo)
+    russian = make_article(title="Её фото по-русски", lead_photo=photo, language="ru", slug="foto")
+    html = client.get(f"/ru{person.get_absolute_url()[3:]}").content.decode()
+    used = re.search(r'<p class="used-in">.*?</p>', html, re.S).group(0)
+    assert f'<a href="{russian.get_absolute_url()}">Её фото по-русски</a>' in used
+    assert (
+        f'<a href="{english.get_absolute_url()}" hreflang="en" lang="en">Her photo in English</a>'
+    ) in used
+
+
 def test_the_page_is_a_profile_page_in_json_ld(client):
     person = make_person(name="Timur Bekov", role="Bureau chief")
     make_article(authors=[person])

@@ -131,6 +131,18 @@ def test_a_russian_piece_names_its_tags_programme_and_funding_in_russian(client)
     assert "produced under IWPR project Voices, funded by Open Fund." in html
 
 
+def test_a_page_without_a_description_describes_itself_by_the_editions_name(client):
+    funder = Funder.objects.create(
+        name="Open Fund", slug="open-fund", translations={"ru": {"name": "Открытый фонд"}}
+    )
+    russian = page(client, f"/ru/funders/{funder.slug}/")
+    assert "<h1>Открытый фонд</h1>" in russian
+    assert '<meta name="description" content="Донор: Открытый фонд">' in russian
+    assert '<meta name="description" content="Funder: Open Fund">' in page(
+        client, f"/en/funders/{funder.slug}/"
+    )
+
+
 def test_the_shipped_site_texts_come_in_each_editions_language(client):
     # Untouched defaults come from the interface catalogue.
     russian = page(client, "/ru/")

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from articles.models import Article, ContentVersion
 from articles.pagination import paginate
@@ -85,8 +86,8 @@ def _period(request, pieces, start, end, heading, **context):
         {
             "page": page,
             "heading": heading,
-            "kind_label": "Archive",
-            "description": f"Everything we published in {heading}.",
+            "kind_label": _("Archive"),
+            "description": _("Everything we published in %(period)s.") % {"period": heading},
             **context,
         },
     )

@@ -4,14 +4,20 @@ browser contacts a network only when the reader follows its link."""
 
 from urllib.parse import quote, urlencode
 
+from django.utils.translation import pgettext_lazy
+
 
 def share_links(url, title):
-    """``(network, address)`` pairs, in the order readers in the region use them."""
+    """``(network, address)`` pairs, in the order readers in the region use them. The
+    networks are brand names; only the e-mail link is a word, named in the edition's language."""
     text = f"{title} {url}"
     return [
         ("Telegram", f"https://t.me/share/url?{urlencode({'url': url, 'text': title})}"),
         ("WhatsApp", f"https://wa.me/?{urlencode({'text': text})}"),
         ("Facebook", f"https://www.facebook.com/sharer/sharer.php?{urlencode({'u': url})}"),
         ("X", f"https://x.com/intent/post?{urlencode({'url': url, 'text': title})}"),
-        ("Email", f"mailto:?subject={quote(title)}&body={quote(text)}"),
+        (
+            pgettext_lazy("share link", "Email"),
+            f"mailto:?subject={quote(title)}&body={quote(text)}",
+        ),
     ]
