@@ -3,8 +3,11 @@
 their admin code in their own packages.
 """
 
+import hashlib
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.shortcuts import redirect
 
@@ -25,6 +28,7 @@ from articles.models import (
     SiteSettings,
     Topic,
 )
+from articles.pagination import VersionedCountPaginator
 from articles.photos import inline
 from articles.photos.admin import PhotoAutocompleteSelect, thumbnail
 from articles.publishing.admin import CorrectionInline, WorkflowAdminMixin, WorkflowFormMixin
@@ -112,6 +116,13 @@ class RelatedArticleInline(admin.TabularInline):
     autocomplete_fields = ["to_article"]
     fields = ["to_article", "position"]
     verbose_name_plural = "related pieces (shown in this order)"
+
+
+class PieceChangeList(ChangeList):
+    """The piece list shows no text: it does not read a hundred pieces' bodies."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).defer("body")
 
 
 class PieceForm(WorkflowFormMixin, TagAutocompleteFormMixin):
@@ -218,6 +229,18 @@ class PieceAdmin(
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("authors")
+
+    def get_changelist(self, request, **kwargs):
+        return PieceChangeList
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        # The list's count, kept until the content changes (any save of a piece changes it):
+        # a COUNT(*) of 100,000 pieces cost 54 ms on every view of the list. Keyed by the
+        # query, so each filter, search and role's own view has its own exact count.
+        key = hashlib.sha256(str(queryset.query).encode()).hexdigest()
+        return VersionedCountPaginator(
+            queryset, per_page, orphans, allow_empty_first_page, count_key=f"admin:{key}"
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "lead_photo":

@@ -314,3 +314,20 @@ def test_only_the_article_list_offers_exports(editor_client):
     assert f'href="{reverse("admin:articles_article_export", args=["csv"])}' in articles
     interviews = editor_client.get(reverse("admin:interviews_interview_changelist"))
     assert "/export/" not in interviews.content.decode()
+
+
+def test_the_article_list_counts_right_after_each_change_and_reads_no_bodies(editor_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("admin:articles_article_changelist")
+    make_article(title="One")
+    make_article(title="Two")
+    assert "2 articles" in editor_client.get(url).content.decode()
+    assert "2 articles" in editor_client.get(url).content.decode()  # the kept count
+    make_article(title="Three")
+    assert "3 articles" in editor_client.get(url).content.decode()
+    assert "1 article" in editor_client.get(url + "?q=Three").content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        editor_client.get(url)
+    assert not [q for q in ctx.captured_queries if '"articles_article"."body"' in q["sql"]]

@@ -438,6 +438,7 @@ def test_admin_export_query_count_does_not_grow_with_rows(exporter, newsroom):
     before = queries()
     for _ in range(15):
         make_article(authors=[make_person()], projects=[make_project()], programme=make_programme())
+    queries()  # the list's count, kept until the content changes, is counted again once
     assert queries() == before
 
 
