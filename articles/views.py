@@ -1,4 +1,4 @@
-from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from articles.discovery.search.query import (
 from articles.languages import edition_language
 from articles.models import (
     Article,
+    ContentVersion,
     Funder,
     FundingProject,
     Person,
@@ -31,25 +32,12 @@ TOP_STORIES = 4
 
 
 def home(request):
-    pieces = Article.objects.published().in_edition().for_listing().prefetch_related(None)
-    # The lead and the pinned top stories in one query; the newest piece leads when none is.
-    picked = list(pieces.filter(Q(is_featured=True) | Q(is_top_story=True))[: TOP_STORIES + 4])
-    lead = next((piece for piece in picked if piece.is_featured), None)
-    top = [piece for piece in picked if piece.is_top_story and piece != lead][:TOP_STORIES]
-    shown = [piece.pk for piece in [lead, *top] if piece]
-    latest = list(pieces.exclude(pk__in=shown)[: LATEST_ON_HOME + (lead is None)])
-    if lead is None and latest:
-        lead = latest.pop(0)
-    # Each piece once on the page: the sections show what the lead, top and latest do not.
-    shown = [piece.pk for piece in [lead, *top, *latest] if piece]
-    sections = list(pieces.exclude(pk__in=shown).latest_per_programme()) if lead else []
-    # Every teaser's authors in one query, not one per block of the page.
-    prefetch_related_objects([p for p in [lead, *top, *latest, *sections] if p], "authors")
-    return render(
-        request,
-        "articles/home.html",
-        {"lead": lead, "top_stories": top, "latest": latest, "sections": sections},
+    # Kept until the content changes (or the next scheduled piece is due), like a piece page.
+    front = ContentVersion.cached(
+        "front-page",
+        lambda: Article.objects.published().in_edition().front_page(TOP_STORIES, LATEST_ON_HOME),
     )
+    return render(request, "articles/home.html", front)
 
 
 def article_list(request):
@@ -64,7 +52,7 @@ def article_list(request):
 
 
 def detail(request, slug):
-    article = Article.objects.published().in_edition().for_detail().filter(slug=slug).first()
+    article = Article.objects.page_of(slug)
     if article is None:
         return redirect_to_other_edition(Article, slug)
     if article.piece_model is not Article:

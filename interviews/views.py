@@ -6,7 +6,7 @@ from .models import Interview
 
 
 def detail(request, slug):
-    interview = Interview.objects.published().in_edition().for_detail().filter(slug=slug).first()
+    interview = Interview.objects.page_of(slug)
     if interview is None:
         return redirect_to_other_edition(Interview, slug)
     return render(request, Interview.detail_template, {"article": interview})

@@ -250,3 +250,17 @@ def test_every_colour_mode_gets_every_group(mode, fmt, options):
     assert built == {(g, f) for g in ("full", "card", "thumb") for f in ("WEBP", "JPEG")} | {
         ("social", "JPEG")
     }
+
+
+def test_renditions_a_worker_builds_later_show_on_the_kept_piece_page(client):
+    from articles.photos import renditions
+
+    photo = make_photo()
+    Photo.objects.filter(pk=photo.pk).update(renditions={})  # as before the worker ran
+    article = make_article(lead_photo=photo)
+    assert (
+        '<svg class="photo-placeholder"' in client.get(article.get_absolute_url()).content.decode()
+    )
+    renditions.rebuild(Photo.objects.get(pk=photo.pk))  # the worker's job: update(), no signal
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<svg class="photo-placeholder"' not in html and "<picture>" in html

@@ -137,6 +137,18 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
+    def page_of(self, slug):
+        """The published piece of the edition at ``slug``, read with ``for_detail()`` and kept
+        until the content changes (or the next scheduled piece is due): a piece page then
+        renders without building, compiling or running its query. None: no such piece (not
+        kept, so made-up addresses cannot fill the cache)."""
+        model = self.model._meta.label_lower
+        return ContentVersion.cached(
+            f"piece-page:{model}:{slug}",
+            lambda: self.published().in_edition().for_detail().filter(slug=slug).first(),
+            keep=lambda piece: piece is not None,
+        )
+
     def _published_translations(self):
         """The other published editions of the outer piece (``Article.published_translations``)."""
         pieces = self.model._meta.get_field("translated_from").related_model
@@ -225,6 +237,27 @@ class ArticleQuerySet(models.QuerySet):
             .annotate(shared_tags=shared)
             .order_by("-shared_tags", "-published_at", "-pk")
         )
+
+    def front_page(self, top_stories, latest):
+        """The home page's pieces of this queryset: ``lead``, ``top_stories`` (pinned),
+        ``latest`` and ``sections`` (per programme), each piece once on the page."""
+        pieces = self.for_listing().prefetch_related(None)
+        # The lead and the pinned top stories in one query; the newest piece leads when none is.
+        picked = list(pieces.filter(Q(is_featured=True) | Q(is_top_story=True))[: top_stories + 4])
+        lead = next((piece for piece in picked if piece.is_featured), None)
+        top = [piece for piece in picked if piece.is_top_story and piece != lead][:top_stories]
+        shown = [piece.pk for piece in [lead, *top] if piece]
+        newest = list(pieces.exclude(pk__in=shown)[: latest + (lead is None)])
+        if lead is None and newest:
+            lead = newest.pop(0)
+        # Each piece once on the page: the sections show what the lead, top and latest do not.
+        shown = [piece.pk for piece in [lead, *top, *newest] if piece]
+        sections = list(pieces.exclude(pk__in=shown).latest_per_programme()) if lead else []
+        # Every teaser's authors in one query, not one per block of the page.
+        models.prefetch_related_objects(
+            [p for p in [lead, *top, *newest, *sections] if p], "authors"
+        )
+        return {"lead": lead, "top_stories": top, "latest": newest, "sections": sections}
 
     def latest_per_programme(self, per_programme=4):
         """The newest pieces of each programme, in one query: for each programme (they are

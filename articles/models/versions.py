@@ -108,10 +108,11 @@ class ContentVersion(models.Model):
         cls._remembered = None
 
     @classmethod
-    def cached(cls, name, compute, seconds=600):
+    def cached(cls, name, compute, seconds=600, keep=None):
         """``compute()``, kept in the default cache until the content changes (or the next
         scheduled piece is due): for counts and lists that would scan the archive. Kept per
-        edition: the same name counts or lists another edition's pieces, in its language."""
+        edition: the same name counts or lists another edition's pieces, in its language.
+        ``keep(value)`` false: the value is returned but not kept."""
         now = timezone.now().timestamp()
         token, next_publish = cls.current(now)
         key = f"content:{token:x}:{edition_language()}:{name}"
@@ -122,7 +123,7 @@ class ContentVersion(models.Model):
             return entry[1]
         value = compute()
         until = min(now + seconds, next_publish or now + seconds)
-        if until > now:
+        if until > now and (keep is None or keep(value)):
             cache.set(key, (until, value), timeout=int(until - now) + 1)
         return value
 

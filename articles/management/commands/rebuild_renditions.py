@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from articles.models import ContentVersion, Photo
+from articles.models import Photo
 from articles.photos import renditions
 
 
@@ -39,6 +39,4 @@ class Command(BaseCommand):
             self.stdout.write(f"\r  {done}/{total} photos ({rate:.1f}/s)", ending="")
             self.stdout.flush()
         self.stdout.write("")
-        if rebuilt:
-            ContentVersion.bump()  # rebuild() writes with update(), which sends no signal
         self.stdout.write(f"Rebuilt {rebuilt}, up to date {current}, failed {failed}.")
