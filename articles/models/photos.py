@@ -19,6 +19,7 @@ from articles.photos.uploads import (
 )
 
 from .people import Person
+from .versions import ContentVersion
 
 DEFERRED_IMAGE = object()  # Photo loaded without its image column
 
@@ -172,6 +173,12 @@ class Photo(models.Model):
 
     def get_absolute_url(self):
         return self.image.url
+
+    def renditions_recorded(self):
+        """``renditions.rebuild`` wrote the record with update(), which sends no signal: pages
+        and pieces kept by the content version must show the new files (a worker builds them
+        after the save that showed a placeholder)."""
+        ContentVersion.bump()
 
     def delete(self, *args, **kwargs):
         names = [self.image.name, *renditions.file_names(self)]

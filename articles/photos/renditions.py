@@ -281,11 +281,7 @@ def rebuild(photo):
         return False
     photo.rendition_error = ""
     delete_files(photo.image.storage, stale)
-    # update() sends no signal: pages and pieces kept by the content version must show the
-    # new files (a worker builds them after the save that showed a placeholder).
-    from articles.models import ContentVersion
-
-    ContentVersion.bump()
+    photo.renditions_recorded()
     return True
 
 
