@@ -73,24 +73,18 @@ def redirect_to_other_edition(model, slug):
 
 def _listing(request, obj, pieces, kind_label, template="articles/listing.html", **extra):
     page = paginate(request, pieces.for_listing(), count_key=f"{obj._meta.label_lower}:{obj.pk}")
-    heading = getattr(obj, "local_name", None) or str(obj)
+    heading = obj.local_name  # every listed thing is named per language
     context = {
         "object": obj,
         "page": page,
         "heading": heading,
         "kind_label": kind_label,
         # Without a description: the name the page shows, in the edition's language.
-        "description": _local_description(obj) or f"{kind_label}: {heading}",
+        "description": obj.local_description or f"{kind_label}: {heading}",
         "feeds": feed_links(obj),
         **extra,
     }
     return render(request, template, context)
-
-
-def _local_description(obj):
-    if hasattr(obj, "translated"):
-        return obj.local_description
-    return getattr(obj, "description", "")
 
 
 def _vocabulary_index(request, model, heading, description):

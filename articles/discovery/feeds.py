@@ -87,7 +87,9 @@ class LatestFeed(Feed):
         return self.pieces(obj).for_feed()[:ITEMS_PER_FEED]
 
     def title(self, obj):
-        return f"{settings.KAZCMS_SITE_NAME}: {_name(obj)}" if obj else settings.KAZCMS_SITE_NAME
+        return (
+            f"{settings.KAZCMS_SITE_NAME}: {obj.local_name}" if obj else settings.KAZCMS_SITE_NAME
+        )
 
     def link(self, obj):
         return obj.get_absolute_url() if obj else reverse("home")
@@ -95,8 +97,7 @@ class LatestFeed(Feed):
     def description(self, obj):
         if obj is None:
             return _("Analysis, news and interviews from Central Asia.")
-        described = obj.local_description if hasattr(obj, "translated") else ""
-        return described or _("The latest pieces: %(name)s.") % {"name": _name(obj)}
+        return obj.local_description or _("The latest pieces: %(name)s.") % {"name": obj.local_name}
 
     def author_name(self, obj):
         return settings.KAZCMS_ORGANISATION
@@ -202,11 +203,6 @@ def feed_urls():
     return patterns
 
 
-def _name(obj):
-    """A feed's subject as its edition names it (a region's Russian name in /ru/)."""
-    return getattr(obj, "local_name", None) or str(obj)
-
-
 def feed_links(obj=None):
     """The feeds a page advertises with ``<link rel="alternate">``: (title, type, url)."""
     if obj is None:
@@ -216,7 +212,7 @@ def feed_links(obj=None):
         ]
     for name, (model, _lookup, _prefix) in FEEDS.items():
         if isinstance(obj, model):
-            title = f"{settings.KAZCMS_SITE_NAME}: {_name(obj)}"
+            title = f"{settings.KAZCMS_SITE_NAME}: {obj.local_name}"
             return [
                 (title, "application/rss+xml", reverse(f"articles:{name}_feed", args=[obj.slug])),
                 (title, "application/atom+xml", reverse(f"articles:{name}_atom", args=[obj.slug])),
