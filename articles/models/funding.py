@@ -3,9 +3,10 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+
+from articles.languages import edition_url
 
 from .base import SluggedModel
 from .translatable import TranslatableModel
@@ -24,7 +25,7 @@ class Programme(SluggedModel, TranslatableModel):
     )
 
     def get_absolute_url(self):
-        return reverse("articles:programme", kwargs={"slug": self.slug})
+        return edition_url("articles:programme", slug=self.slug)
 
     @property
     def bureau_line(self):
@@ -46,7 +47,7 @@ class Funder(SluggedModel, TranslatableModel):
     description = models.TextField(blank=True)
 
     def get_absolute_url(self):
-        return reverse("articles:funder", kwargs={"slug": self.slug})
+        return edition_url("articles:funder", slug=self.slug)
 
     @classmethod
     def footer_links(cls):
@@ -84,7 +85,7 @@ class FundingProject(SluggedModel, TranslatableModel):
         verbose_name = "funding project"
 
     def get_absolute_url(self):
-        return reverse("articles:project", kwargs={"slug": self.slug})
+        return edition_url("articles:project", slug=self.slug)
 
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:

@@ -3,9 +3,9 @@
 from django.apps import apps
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 
 from articles.discovery.search import jobs as search_jobs
+from articles.languages import edition_url
 
 from .base import SluggedModel
 from .translatable import TranslatableModel
@@ -63,4 +63,4 @@ class Person(SluggedModel, TranslatableModel):
             search_jobs.refresh_later(search_jobs.pieces_naming(self))
 
     def get_absolute_url(self):
-        return reverse("articles:person", kwargs={"slug": self.slug})
+        return edition_url("articles:person", slug=self.slug)

@@ -9,14 +9,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 
 from articles.discovery.search.index import update_search_vector
-from articles.languages import LanguageField
+from articles.languages import LanguageField, edition_url
 from articles.photos.inline import photo_ids as inline_photo_ids
 from articles.photos.inline import without_other_images
 from articles.text import RichTextField, count_words, unique_slug
@@ -255,8 +255,7 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         # Always the piece's own edition, whichever edition links to it.
-        with translation.override(self.language):
-            return reverse(self.piece_model.detail_url_name, kwargs={"slug": self.slug})
+        return edition_url(self.piece_model.detail_url_name, self.language, slug=self.slug)
 
     @cached_property
     def published_translations(self):

@@ -3,9 +3,10 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_noop
 
+from articles.languages import edition_url
 from articles.text import RichTextField
 
 from .base import SingletonModel, SluggedModel
@@ -78,7 +79,7 @@ class SitePage(SluggedModel, TranslatableModel):
         verbose_name = "page"
 
     def get_absolute_url(self):
-        return reverse("page", kwargs={"slug": self.slug})
+        return edition_url("page", slug=self.slug)
 
     def save(self, *args, **kwargs):
         self.body = self._meta.get_field("body").sanitize(self.body or "")  # as for pieces

@@ -9,9 +9,11 @@ import secrets
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import models, transaction
 from django.db.models import Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.urls import get_script_prefix
 from django.utils import timezone
 
 from articles.languages import edition_language
@@ -35,6 +37,10 @@ class ContentVersion(models.Model):
     local_changes = 0
     # (token, next publication as epoch seconds or None, read at, local_changes then)
     _remembered = None
+    # Markup many pages share (the masthead, the footer, teasers), rendered once per version in
+    # this process: (token, {key: markup}).
+    _fragments = (None, {})
+    FRAGMENTS_KEPT = 5000
 
     token = models.BigIntegerField(default=0)
     next_publish_at = models.DateTimeField(null=True, blank=True)
@@ -104,8 +110,27 @@ class ContentVersion(models.Model):
 
     @classmethod
     def forget(cls):
-        """Drop the remembered version (tests: a rolled-back one must not be trusted)."""
+        """Drop the remembered version and the fragments kept under it (tests: a rolled-back
+        one must not be trusted)."""
         cls._remembered = None
+        cls._fragments = (None, {})
+
+    @classmethod
+    def fragment(cls, key, render):
+        """``render()``'s markup, kept in this process until the content changes: for markup
+        that depends on nothing but the content and the edition, and that many pages share.
+        In process memory, not the cache: a hit costs a dict lookup, not a round trip. A new
+        version drops every fragment of the old one; past ``FRAGMENTS_KEPT`` they start over."""
+        token, _next_publish = cls.current()
+        kept_token, kept = cls._fragments
+        if kept_token != token or len(kept) >= cls.FRAGMENTS_KEPT:
+            kept = {}
+            cls._fragments = (token, kept)
+        key = (edition_language(), get_script_prefix(), *key)
+        markup = kept.get(key)
+        if markup is None:
+            markup = kept[key] = render()
+        return markup
 
     @classmethod
     def cached(cls, name, compute, seconds=600, keep=None):
@@ -164,6 +189,13 @@ def _content_changed(sender, action=None, **kwargs):
         return  # a migration's historical model: the version table may not exist yet
     if meta.app_label in CONTENT_APPS and meta.label_lower not in NOT_CONTENT:
         ContentVersion.bump()
+
+
+def _settings_changed(**kwargs):
+    ContentVersion._fragments = (None, {})  # a test changed what fragments say (the site name)
+
+
+setting_changed.connect(_settings_changed, dispatch_uid="content_fragments")
 
 
 def watch_content_changes():

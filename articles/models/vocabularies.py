@@ -2,10 +2,10 @@
 
 from django.db import models
 from django.db.models import Count, Q
-from django.urls import reverse
 from taggit.models import TagBase, TaggedItemBase
 
 from articles.discovery.search import jobs as search_jobs
+from articles.languages import edition_url
 
 from .states import State, state_q
 from .translatable import TranslatableModel
@@ -54,7 +54,7 @@ class Region(Vocabulary):
         ordering = ["name"]
 
     def get_absolute_url(self):
-        return reverse("articles:region", kwargs={"slug": self.slug})
+        return edition_url("articles:region", slug=self.slug)
 
 
 class Topic(Vocabulary):
@@ -62,7 +62,7 @@ class Topic(Vocabulary):
         ordering = ["name"]
 
     def get_absolute_url(self):
-        return reverse("articles:topic", kwargs={"slug": self.slug})
+        return edition_url("articles:topic", slug=self.slug)
 
 
 class TaggedRegion(TaggedItemBase):
