@@ -88,17 +88,39 @@ def test_each_edition_keeps_its_own_masthead_and_footer(client):
     assert 'href="/ru/regions/"' in russian and 'href="/ru/regions/"' not in english
 
 
-def test_a_preview_builds_its_head_from_the_piece_it_shows(client, editor_client):
+def headline(html):
+    return re.search(r"<h1>([^<]*)</h1>", html).group(1)
+
+
+def test_a_preview_renders_the_piece_afresh_and_keeps_nothing(client, editor_client):
     piece = make_article(title="Published headline")
-    assert og_title(html_of(client, piece.get_absolute_url())) == "Published headline"
+    public = html_of(client, piece.get_absolute_url())
+    assert og_title(public) == headline(public) == "Published headline"
     # Changed in the database behind the signals' back: the public page keeps what it
     # rendered under this version, the staff preview reads the piece afresh.
     Article.objects.filter(pk=piece.pk).update(title="Renamed without a signal")
-    assert og_title(html_of(client, piece.get_absolute_url())) == "Published headline"
+    assert headline(html_of(client, piece.get_absolute_url())) == "Published headline"
     preview = html_of(editor_client, reverse("articles:preview", args=[piece.pk]))
-    assert og_title(preview) == "Renamed without a signal"
+    assert og_title(preview) == headline(preview) == "Renamed without a signal"
+    assert "preview-banner" in preview
+    # Nor did the preview leave its rendering for readers.
+    assert "preview-banner" not in html_of(client, piece.get_absolute_url())
     ContentVersion.bump()  # what code writing without signals does
-    assert og_title(html_of(client, piece.get_absolute_url())) == "Renamed without a signal"
+    public = html_of(client, piece.get_absolute_url())
+    assert og_title(public) == headline(public) == "Renamed without a signal"
+
+
+def test_a_piece_is_kept_per_address_so_a_made_up_query_never_shows_to_others(client, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "mirror.example"]
+    piece = make_article(title="Grain prices")
+    url = piece.get_absolute_url()
+    odd = html_of(client, f"{url}?page=7")
+    assert f"{url}?page=7</p>" in odd  # the print address names what was asked for
+    plain = html_of(client, url)
+    assert re.search(rf'<p class="print-only print-url">http://testserver{url}</p>', plain)
+    other_host = client.get(url, HTTP_HOST="mirror.example").content.decode()
+    assert f"http://mirror.example{url}</p>" in other_host
+    assert f"http://testserver{url}" not in other_host
 
 
 @pytest.mark.django_db(transaction=True)
