@@ -1,9 +1,11 @@
 import re
 
+from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.utils.functional import cached_property
 
+from articles.languages import edition_language
 from articles.models import ContentVersion
 
 PER_PAGE = 20
@@ -30,29 +32,52 @@ def page_number(request):
     return parse_number(request.GET.get("page", "1"))
 
 
+# Readers' listings count exactly up to this many pieces; past it the total is an estimate kept
+# for DEEP_COUNT_SECONDS ("page N of M" may be a page off for that long), so the first view after
+# each change counts at most this many rows, not the whole archive.
+EXACT_COUNT_UP_TO = 1000
+DEEP_COUNT_SECONDS = 600
+
+
 class VersionedCountPaginator(Paginator):
     """A paginator whose ``COUNT(*)`` is kept until the content changes: counting a deep
-    archive on every request is what made listings grow with it."""
+    archive on every request is what made listings grow with it.
 
-    def __init__(self, *args, count_key, **kwargs):
+    ``estimate_deep``: past ``EXACT_COUNT_UP_TO`` items the full count is kept for
+    ``DEEP_COUNT_SECONDS`` whatever changes meanwhile (readers' listings; the admin and the
+    sitemaps stay exact)."""
+
+    def __init__(self, *args, count_key, estimate_deep=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.count_key = count_key
+        self.estimate_deep = estimate_deep
 
     @cached_property
     def count(self):
-        return ContentVersion.cached(f"count:{self.count_key}", self.object_list.count)
+        if not self.estimate_deep:
+            return ContentVersion.cached(f"count:{self.count_key}", self.object_list.count)
+        # SELECT COUNT(*) FROM (… LIMIT n + 1): stops reading at the threshold.
+        upto = EXACT_COUNT_UP_TO + 1
+        shallow = ContentVersion.cached(
+            f"count-upto:{self.count_key}", lambda: self.object_list[:upto].count()
+        )
+        if shallow < upto:
+            return shallow
+        key = f"deep-count:{edition_language()}:{self.count_key}"
+        return cache.get_or_set(key, self.object_list.count, DEEP_COUNT_SECONDS)
 
 
-def paginate(request, queryset, per_page=PER_PAGE, count_key=None):
+def paginate(request, queryset, per_page=None, count_key=None):
     """The requested page of ``queryset``; anything but a valid page number is a 404.
 
     With ``count_key`` (a name for the queryset, unique per listing) the count is cached
-    until the content changes."""
+    until the content changes, and estimated past ``EXACT_COUNT_UP_TO``."""
+    per_page = per_page or PER_PAGE
     if count_key is None:
         paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
     else:
         paginator = VersionedCountPaginator(
-            queryset, per_page, allow_empty_first_page=True, count_key=count_key
+            queryset, per_page, allow_empty_first_page=True, count_key=count_key, estimate_deep=True
         )
     number = page_number(request)
     if number is None:

@@ -5,7 +5,10 @@ Counts are in steady state (tests/test_views.py ``_count_queries``): the page ca
 the site-wide reads every page shares (content version, settings rows) are warm.
 """
 
+import re
+
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -206,3 +209,33 @@ def test_a_piece_read_in_one_query_carries_what_prefetching_read(django_assert_n
     assert editions == [("ru", translation.get_absolute_url())]
     assert segments == [(s.position, s.question, s.answer) for s in orm.segments.all()]
     assert len(segments) == 3
+
+
+def test_listings_count_exactly_to_a_threshold_then_keep_an_estimate(client, monkeypatch):
+    from articles import pagination
+
+    monkeypatch.setattr(pagination, "PER_PAGE", 2)
+    monkeypatch.setattr(pagination, "EXACT_COUNT_UP_TO", 4)
+    for n in range(3):
+        make_article(title=f"Shallow {n}")
+    url = reverse("articles:list")
+
+    def pages_shown():
+        html = client.get(url).content.decode()
+        return re.search(r"Page 1 of (\d+)", html).group(1)
+
+    assert pages_shown() == "2"  # 3 pieces: counted exactly
+    make_article(title="Shallow 3")
+    make_article(title="Shallow 4")
+    assert pages_shown() == "3"  # 5 pieces, past the threshold: counted once in full
+    make_article(title="Deep 5")
+    make_article(title="Deep 6")
+    # Past the threshold the full count is kept a while, whatever changes meanwhile; the first
+    # view after a change counts no further than the threshold.
+    with CaptureQueriesContext(connection) as queries:
+        assert pages_shown() == "3"
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert counts and all("LIMIT 5" in sql for sql in counts), counts
+    assert client.get(url + "?page=3").status_code == 200
+    cache.clear()  # the estimate's time is up
+    assert pages_shown() == "4"
